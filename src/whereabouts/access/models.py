@@ -1,0 +1,73 @@
+"""Staff roles and the audit log.
+
+The audit log records every collection, alteration, consultation and disclosure of personal
+data (DPA 2018 s.62). Each entry carries the SHA-256 of its own content and of the entry
+before it, so removing or editing any entry breaks the chain that ``whereabouts audit verify``
+checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFENDER_MANAGER = "offender_manager", "Offender manager"
+    SUPERVISOR = "supervisor", "Supervisor"
+    ANALYST = "analyst", "Analyst"
+    PARTNER = "partner", "Partner agency"
+    AUDITOR = "auditor", "Data protection officer or auditor"
+    ADMINISTRATOR = "administrator", "System administrator"
+
+
+class StaffProfile(models.Model):
+    """A user's role and force. No profile means no access to anything but the login page."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="staff")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    force = models.ForeignKey("register.Force", null=True, blank=True, on_delete=models.PROTECT,
+                              help_text="Empty for a national user")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class AuditAction(models.TextChoices):
+    COLLECTION = "collection", "Collection"
+    ALTERATION = "alteration", "Alteration"
+    CONSULTATION = "consultation", "Consultation"
+    DISCLOSURE = "disclosure", "Disclosure"
+    COMBINATION = "combination", "Combination"
+    ERASURE = "erasure", "Erasure"
+    REFUSAL = "refusal", "Refused access"
+
+
+class AuditEntry(models.Model):
+    """One logged act on personal data. Written only by ``access.audit.record``."""
+
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, help_text="Kept in case the user is renamed")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    what = models.CharField(max_length=200)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "audit entries"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("audit entries are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise PermissionError("audit entries are never deleted")

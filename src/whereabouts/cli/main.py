@@ -1,0 +1,157 @@
+"""The ``whereabouts`` command.
+
+``rules`` is answered without loading Django, so that ``whereabouts rules explain`` starts in
+a fraction of a second; every other sub-command sets Django up first. Commands parse their
+arguments, call one service and print; the work is done in the packages below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date written YYYY-MM-DD") from None
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "whereabouts.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.clock import today
+    from whereabouts.compliance.sweep import run_sweep
+
+    as_at = args.as_at or today()
+    result = run_sweep(as_at)
+    print(
+        f"Swept {result.people} people as at {result.as_at}: {result.statuses_changed} statuses "
+        f"changed, {result.tasks_opened} tasks opened, {result.tasks_closed} closed "
+        f"({result.seconds:.2f} s)."
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from whereabouts.demo import SCENARIO_TODAY
+
+    os.environ.setdefault("WHEREABOUTS_TODAY", SCENARIO_TODAY.isoformat())
+    _setup_django()
+    from whereabouts.demo.build import build_demo
+
+    report = build_demo(seed=args.seed, scale=args.scale, fresh=not args.keep,
+                        progress=print)
+    print(report.summary())
+    if args.build_only:
+        return 0
+    return _serve(args.host, args.port, banner=report.login_help())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    return _serve(args.host, args.port)
+
+
+def _serve(host: str, port: int, banner: str = "") -> int:
+    from django.conf import settings
+    from django.core.management import call_command
+    from waitress import serve
+
+    from whereabouts.wsgi import application
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    if banner:
+        print(banner)
+    print(f"Serving whereabouts on http://{host}:{port}/ (data in {settings.DATA_DIR}); "
+          "press Ctrl+C to stop.", flush=True)
+    serve(application, host=host, port=port, threads=8, ident="whereabouts")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.access.audit import verify
+
+    report = verify()
+    if report.ok:
+        print(f"Audit chain intact: {report.entries} entries verified.")
+        return 0
+    print(f"Audit chain BROKEN at entry {report.first_bad_id}: {report.problem}.", file=sys.stderr)
+    return 1
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["whereabouts manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="whereabouts", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("rules", help="the legislation engine: rules explain CASE.json", add_help=False)
+
+    p = sub.add_parser("sweep", help="apply the rules to every ledger as at a date")
+    p.add_argument("--as-at", type=_date, help="the date to sweep as at (default: today)")
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("demo", help="build the seed scenario and serve it")
+    p.add_argument("--build-only", action="store_true", help="build the dataset and exit")
+    p.add_argument("--seed", type=int, default=2017, help="random seed (default 2017)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="fraction of the national register outside the West Midlands (default 1)")
+    p.add_argument("--keep", action="store_true", help="do not empty the database first")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the site (waitress)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("audit", help="verify the audit log's hash chain")
+    p.add_argument("action", choices=["verify"])
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "rules":
+        from whereabouts.cli.rules_command import main as rules_main
+
+        return rules_main(argv[1:], sys.stdin, sys.stdout, sys.stderr)
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

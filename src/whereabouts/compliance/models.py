@@ -1,0 +1,74 @@
+"""The status cache and the tasks the sweep opens.
+
+``ComplianceStatus`` is a cache: every value in it can be rebuilt from the ledger by the rules
+engine, and a test does exactly that. ``Task`` is work for a person to do; the sweep opens one
+for each notification that became overdue and closes it when the notification arrives.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Compliance(models.TextChoices):
+    COMPLIANT = "compliant", "Compliant"
+    OVERDUE = "overdue", "Overdue"
+    AWAY = "away", "Away (custody, hospital or abroad)"
+    ENDED = "ended", "Requirement ended"
+    DECEASED = "deceased", "Deceased"
+    NOT_SUBJECT = "not_subject", "Not yet subject"
+
+
+class ComplianceStatus(models.Model):
+    person = models.OneToOneField("register.Person", primary_key=True, on_delete=models.PROTECT,
+                                  related_name="compliance_status")
+    as_at = models.DateField()
+    compliance = models.CharField(max_length=20, choices=Compliance.choices, db_index=True)
+    indefinite = models.BooleanField(default=False)
+    period_last_day = models.DateField(null=True)
+    next_due_kind = models.CharField(max_length=20, blank=True)
+    next_due_last_day = models.DateField(null=True, db_index=True)
+    review_first_eligible = models.DateField(null=True)
+
+    class Meta:
+        verbose_name_plural = "compliance statuses"
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+
+
+class Task(models.Model):
+    """Something an offender manager must act on."""
+
+    person = models.ForeignKey("register.Person", on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField(max_length=40)
+    due_kind = models.CharField(max_length=20, blank=True)
+    due_last_day = models.DateField()
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="tasks")
+    state = models.CharField(max_length=10, choices=TaskState.choices, default=TaskState.OPEN)
+    opened_as_at = models.DateField()
+    closed_as_at = models.DateField(null=True, blank=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["due_last_day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "due_kind", "due_last_day"],
+                                    name="one_task_per_missed_deadline"),
+        ]
+
+
+class SweepRun(models.Model):
+    """A record of each sweep: when, as at what date, and what it changed."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    as_at = models.DateField()
+    people = models.PositiveIntegerField()
+    statuses_changed = models.PositiveIntegerField()
+    tasks_opened = models.PositiveIntegerField()
+    tasks_closed = models.PositiveIntegerField()

@@ -1,0 +1,127 @@
+"""The daily sweep: apply the rules to every ledger, refresh the status cache, open tasks.
+
+It runs in one transaction, so an interruption leaves the previous state as it was, and it
+writes only what differs, so running it twice for the same date changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from whereabouts import rules
+from whereabouts.register.case import PersonCase
+from whereabouts.register.selectors import iter_cases
+
+from .models import Compliance, ComplianceStatus, SweepRun, Task, TaskState
+
+OVERDUE_TASK = "overdue_notification"
+DUE_LABELS = {"initial": "initial notification", "periodic": "periodic notification"}
+
+
+class StatusValues(NamedTuple):
+    """The cached fields of one person's status, in a form that compares cheaply."""
+
+    as_at: dt.date
+    compliance: str
+    indefinite: bool
+    period_last_day: dt.date | None
+    next_due_kind: str
+    next_due_last_day: dt.date | None
+    review_first_eligible: dt.date | None
+
+
+FIELDS = StatusValues._fields
+
+
+def status_from_case(person_case: PersonCase, as_at: dt.date) -> StatusValues:
+    """What the cache should hold for one person: the single source of truth for the sweep."""
+    if person_case.case is None:
+        state = Compliance.DECEASED if person_case.state == "deceased" else Compliance.NOT_SUBJECT
+        return StatusValues(as_at, state, False, None, "", None, None)
+    answer = rules.evaluate(person_case.case)
+    return StatusValues(
+        as_at,
+        answer.compliance,
+        answer.indefinite,
+        answer.last_day,
+        answer.next_due_kind or "",
+        answer.next_due_last_day,
+        answer.review_first_eligible,
+    )
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    as_at: dt.date
+    people: int
+    statuses_changed: int
+    tasks_opened: int
+    tasks_closed: int
+    seconds: float
+
+
+def run_sweep(as_at: dt.date, *, chunk: int = 20000) -> SweepResult:
+    """Sweep every ledger as at ``as_at``; see the module docstring."""
+    started = timezone.now()
+    with transaction.atomic():
+        existing: dict[int, StatusValues] = {
+            row[0]: StatusValues(*row[1:])
+            for row in ComplianceStatus.objects.values_list("person_id", *FIELDS).iterator(
+                chunk_size=20000
+            )
+        }
+        open_tasks: dict[tuple[int, str, dt.date], int] = {
+            (pid, due_kind, due): pk
+            for pk, pid, due_kind, due in Task.objects.filter(
+                kind=OVERDUE_TASK, state=TaskState.OPEN
+            ).values_list("pk", "person_id", "due_kind", "due_last_day")
+        }
+        known_tasks = set(
+            Task.objects.filter(kind=OVERDUE_TASK).values_list("person_id", "due_kind",
+                                                               "due_last_day")
+        )
+        to_create: list[ComplianceStatus] = []
+        to_update: list[ComplianceStatus] = []
+        new_tasks: list[Task] = []
+        still_overdue: set[tuple[int, str, dt.date]] = set()
+        people = 0
+        for pid, manager, person_case in iter_cases(as_at, chunk=chunk):
+            people += 1
+            values = status_from_case(person_case, as_at)
+            old = existing.get(pid)
+            if old != values:
+                row = ComplianceStatus(person_id=pid, **values._asdict())
+                (to_create if old is None else to_update).append(row)
+            if values.compliance == Compliance.OVERDUE and values.next_due_last_day is not None:
+                key = (pid, values.next_due_kind, values.next_due_last_day)
+                still_overdue.add(key)
+                if key not in known_tasks:
+                    label = DUE_LABELS.get(values.next_due_kind, values.next_due_kind)
+                    new_tasks.append(Task(
+                        person_id=pid, kind=OVERDUE_TASK, due_kind=values.next_due_kind,
+                        due_last_day=values.next_due_last_day, assigned_to_id=manager,
+                        opened_as_at=as_at,
+                        title=f"The {label} due by {values.next_due_last_day:%d %B %Y} was not made",
+                    ))
+        ComplianceStatus.objects.bulk_create(to_create, batch_size=5000)
+        ComplianceStatus.objects.bulk_update(to_update, FIELDS, batch_size=5000)
+        Task.objects.bulk_create(new_tasks, batch_size=5000)
+        done = [pk for key, pk in open_tasks.items() if key not in still_overdue]
+        for start in range(0, len(done), 5000):
+            Task.objects.filter(pk__in=done[start:start + 5000]).update(
+                state=TaskState.DONE, closed_as_at=as_at
+            )
+        finished = timezone.now()
+        changed = len(to_create) + len(to_update)
+        if changed or new_tasks or done:
+            SweepRun.objects.create(
+                started_at=started, finished_at=finished, as_at=as_at, people=people,
+                statuses_changed=changed, tasks_opened=len(new_tasks), tasks_closed=len(done),
+            )
+    return SweepResult(as_at, people, changed, len(new_tasks), len(done),
+                       (finished - started).total_seconds())

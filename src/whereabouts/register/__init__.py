@@ -1,0 +1,1 @@
+"""People subject to notification, their identities, disposals, addresses and the event ledger."""

@@ -1,0 +1,146 @@
+"""What each kind of event may carry in ``details``, and the checks that keep the ledger sane.
+
+Each kind declares its fields; anything else is refused, so a typo never becomes data.
+Dates in details are ISO strings (JSON has no date type) and are checked as dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidInput
+from .models import EventKind
+
+
+@dataclass(frozen=True)
+class Field:
+    type: type  # str, bool, int or dt.date
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+VISIT_OUTCOMES = (
+    "seen_at_home",
+    "seen_elsewhere",
+    "no_reply",
+    "access_denied",
+    "no_longer_living_there",
+)
+CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
+REVIEW_OUTCOMES = ("continue", "discharged")
+
+_NOTIFICATION = {
+    "no_fixed_abode": Field(bool),
+    "station": Field(str),
+    "note": Field(str),
+}
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    EventKind.REGISTERED: {"note": Field(str)},
+    EventKind.DISPOSAL: {"note": Field(str)},
+    EventKind.NOTIFICATION_INITIAL: _NOTIFICATION,
+    EventKind.NOTIFICATION_PERIODIC: _NOTIFICATION,
+    EventKind.NOTIFICATION_CHANGE: {**_NOTIFICATION, "change": Field(str, True, CHANGE_REASONS)},
+    EventKind.NOTIFICATION_TRAVEL: {
+        "departure_date": Field(dt.date, True),
+        "return_date": Field(dt.date),
+        "destination": Field(str, True),
+        "station": Field(str),
+    },
+    EventKind.NOTIFICATION_HOUSEHOLD: {"start_date": Field(dt.date, True), "station": Field(str)},
+    # Financial and document details are held on ViSOR, not here (APP): we record that they
+    # were given, and where they are held.
+    EventKind.NOTIFICATION_BANK_CARD: {"held_on": Field(str, True)},
+    EventKind.NOTIFICATION_PASSPORT: {"held_on": Field(str, True)},
+    EventKind.CUSTODY_START: {"establishment": Field(str), "note": Field(str)},
+    EventKind.CUSTODY_END: {"establishment": Field(str), "note": Field(str)},
+    EventKind.HOSPITAL_START: {"hospital": Field(str), "note": Field(str)},
+    EventKind.HOSPITAL_END: {"hospital": Field(str), "note": Field(str)},
+    EventKind.ABROAD_START: {"country": Field(str), "note": Field(str)},
+    EventKind.ABROAD_END: {"country": Field(str), "note": Field(str)},
+    EventKind.VISIT: {"outcome": Field(str, True, VISIT_OUTCOMES), "note": Field(str)},
+    EventKind.DEATH: {"note": Field(str)},
+    EventKind.REVIEW_DECISION: {
+        "outcome": Field(str, True, REVIEW_OUTCOMES),
+        "further_review_date": Field(dt.date),
+        "note": Field(str),
+    },
+    EventKind.ASSIGNMENT: {"offender_manager": Field(str, True), "force": Field(str, True)},
+    EventKind.IDENTITY: {
+        "family_name": Field(str),
+        "given_names": Field(str),
+        "date_of_birth": Field(dt.date),
+        "pnc_id": Field(str),
+        "cro_number": Field(str),
+        "ni_number": Field(str),
+        "passport_number": Field(str),
+    },
+    EventKind.VOID: {},
+}
+
+NOTIFICATION_KINDS = frozenset(k for k in SCHEMAS if k.startswith("notification."))
+#: Notifications that restart the periodic clock (s.85); the 2012 "new items" do not.
+CLOCK_NOTIFICATIONS = {
+    EventKind.NOTIFICATION_INITIAL: "initial",
+    EventKind.NOTIFICATION_CHANGE: "change",
+    EventKind.NOTIFICATION_PERIODIC: "periodic",
+}
+#: Start and end kinds of the periods that stop the statutory clocks, with the rules' reason.
+AWAY_PAIRS = {
+    EventKind.CUSTODY_START: (EventKind.CUSTODY_END, "custody"),
+    EventKind.HOSPITAL_START: (EventKind.HOSPITAL_END, "hospital"),
+    EventKind.ABROAD_START: (EventKind.ABROAD_END, "abroad"),
+}
+AWAY_ENDS = {end: start for start, (end, _) in AWAY_PAIRS.items()}
+
+
+def parse_date(value: Any, field: str) -> dt.date:
+    """A strict ISO ``YYYY-MM-DD`` date, or a date object."""
+    if isinstance(value, dt.datetime):
+        raise InvalidInput(field, "must be a date, not a date and time")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise InvalidInput(field, f"must be a date written YYYY-MM-DD, not {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(field, f"{value!r} is not a real date") from None
+
+
+def validate_details(kind: str, details: dict[str, Any] | None) -> dict[str, Any]:
+    """Check ``details`` against the kind's fields and return them in JSON-ready form."""
+    if kind not in SCHEMAS:
+        known = ", ".join(sorted(SCHEMAS))
+        raise InvalidInput("kind", f"unknown kind {kind!r}; expected one of {known}")
+    details = dict(details or {})
+    schema = SCHEMAS[kind]
+    for name in details:
+        if name not in schema:
+            raise InvalidInput(f"details.{name}", f"is not a field of a {kind} event")
+    clean: dict[str, Any] = {}
+    for name, spec in schema.items():
+        path = f"details.{name}"
+        value = details.get(name)
+        if value is None or value == "":
+            if spec.required:
+                raise InvalidInput(path, "is required")
+            continue
+        if spec.type is dt.date:
+            clean[name] = parse_date(value, path).isoformat()
+        elif spec.type is bool:
+            if not isinstance(value, bool):
+                raise InvalidInput(path, "must be true or false")
+            clean[name] = value
+        elif spec.type is str:
+            if not isinstance(value, str):
+                raise InvalidInput(path, "must be text")
+            value = value.strip()
+            if spec.choices and value not in spec.choices:
+                raise InvalidInput(path, f"must be one of {', '.join(spec.choices)}, not {value!r}")
+            clean[name] = value
+        else:  # pragma: no cover - no other types are declared
+            raise TypeError(spec.type)
+    return clean

@@ -1,0 +1,207 @@
+"""The register: people, their identities and the append-only ledger of what happened to them.
+
+Nothing here is updated in place or deleted. A fact is an :class:`Event` with the date it took
+effect and the time it was recorded; a correction is a new event that ``supersedes`` the old
+one and gives a reason. Disposals and addresses hang off the event that recorded them, so they
+share its history. The few fields on :class:`Person` that can change (current names, the owning
+force and the offender manager) are a cache of the latest event that set them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised on an attempt to change or delete a ledger row."""
+
+
+class AppendOnlyModel(models.Model):
+    """A row that can be inserted but never updated or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted")
+
+
+class Force(models.Model):
+    """A territorial police force of England and Wales (reference data from forces.csv)."""
+
+    slug = models.SlugField(primary_key=True, max_length=40)
+    name = models.CharField(max_length=120)
+    region = models.CharField(max_length=60, db_index=True)
+    country = models.CharField(max_length=20)
+    population = models.PositiveIntegerField(help_text="Approximate resident population")
+    mappa_area = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sex(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+    OTHER = "X", "Other or not known"
+
+
+class Person(models.Model):
+    """Someone subject (now or once) to the notification requirements."""
+
+    reference = models.CharField(max_length=20, unique=True)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="people")
+    offender_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="caseload",
+    )
+    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=150)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    pnc_id = models.CharField("PNC ID", max_length=20, blank=True, db_index=True)
+    cro_number = models.CharField("CRO number", max_length=20, blank=True)
+    ni_number = models.CharField("National Insurance number", max_length=13, blank=True)
+    passport_number = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        indexes = [models.Index(fields=["force", "offender_manager"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.family_name.upper()}"
+
+
+class EventKind(models.TextChoices):
+    """Every kind of thing that can happen to a person. Details per kind: register/events.py."""
+
+    REGISTERED = "registered", "Registered"
+    DISPOSAL = "disposal", "Disposal for a Schedule 3 offence"
+    NOTIFICATION_INITIAL = "notification.initial", "Initial notification (s.83)"
+    NOTIFICATION_CHANGE = "notification.change", "Change notification (s.84)"
+    NOTIFICATION_PERIODIC = "notification.periodic", "Periodic notification (s.85)"
+    NOTIFICATION_TRAVEL = "notification.travel", "Foreign travel notification (s.86)"
+    NOTIFICATION_HOUSEHOLD = "notification.household", "Stay in a household with a child"
+    NOTIFICATION_BANK_CARD = "notification.bank_card", "Bank and card details"
+    NOTIFICATION_PASSPORT = "notification.passport", "Passport and identity document details"
+    CUSTODY_START = "custody.start", "Into custody"
+    CUSTODY_END = "custody.end", "Released from custody"
+    HOSPITAL_START = "hospital.start", "Detained in hospital"
+    HOSPITAL_END = "hospital.end", "Discharged from hospital"
+    ABROAD_START = "abroad.start", "Left the United Kingdom"
+    ABROAD_END = "abroad.end", "Returned to the United Kingdom"
+    VISIT = "visit", "Home visit"
+    DEATH = "death", "Death"
+    REVIEW_DECISION = "review.decision", "Review decision (s.91C)"
+    ASSIGNMENT = "assignment", "Offender manager assigned"
+    IDENTITY = "identity", "Identity recorded or corrected"
+    VOID = "void", "Entry withdrawn"
+
+
+class Event(AppendOnlyModel):
+    """One dated fact in a person's ledger."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
+    effective_date = models.DateField(help_text="The date it took effect")
+    recorded_at = models.DateTimeField(help_text="When it was recorded")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(max_length=60, help_text="web, import:<file>, demo, ...")
+    details = models.JSONField(default=dict, blank=True)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    reason = models.TextField(blank=True, help_text="Why an earlier entry is superseded")
+
+    class Meta:
+        ordering = ["effective_date", "id"]
+        indexes = [models.Index(fields=["person", "effective_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.effective_date}"
+
+
+class DisposalKind(models.TextChoices):
+    IMPRISONMENT = "imprisonment", "Imprisonment"
+    HOSPITAL_ORDER = "hospital_order", "Hospital order"
+    CAUTION = "caution", "Caution"
+    CONDITIONAL_DISCHARGE = "conditional_discharge", "Conditional discharge"
+    OTHER = "other", "Other (fine, community order, ...)"
+
+
+class Disposal(AppendOnlyModel):
+    """The disposal for one Schedule 3 offence, recorded by a ``disposal`` event."""
+
+    event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="disposal")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="disposals")
+    relevant_date = models.DateField(help_text="Date of conviction, finding or caution (s.82(6))")
+    offence = models.CharField(max_length=200, help_text="Statute and section, e.g. SOA 2003 s.3")
+    court = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=30, choices=DisposalKind.choices)
+    months = models.PositiveIntegerField(null=True, blank=True, help_text="Term or discharge length")
+    life = models.BooleanField(default=False)
+    restriction_order = models.BooleanField(default=False)
+    suspended = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["relevant_date", "id"]
+
+
+class AddressKind(models.TextChoices):
+    HOME = "home", "Home address"
+    OTHER = "other", "Other address regularly lived or stayed at"
+    REGULAR_PLACE = "regular_place", "Place where they can regularly be found (no fixed abode)"
+
+
+class Address(AppendOnlyModel):
+    """An address given in a notification; it holds from the notification's date."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="addresses")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="addresses")
+    kind = models.CharField(max_length=20, choices=AddressKind.choices)
+    line1 = models.CharField(max_length=120)
+    line2 = models.CharField(max_length=120, blank=True)
+    town = models.CharField(max_length=80)
+    postcode = models.CharField(max_length=10, blank=True)
+    from_date = models.DateField()
+
+    class Meta:
+        ordering = ["-from_date", "id"]
+
+    def __str__(self) -> str:
+        return ", ".join(p for p in (self.line1, self.line2, self.town, self.postcode) if p)
+
+
+class Alias(AppendOnlyModel):
+    """Another name a person has used, with the dates it was used."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="aliases")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="aliases")
+    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=150)
+    used_from = models.DateField(null=True, blank=True)
+    used_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["used_from", "id"]

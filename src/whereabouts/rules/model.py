@@ -1,0 +1,93 @@
+"""The facts a rule pack reads and the answer it gives: plain frozen dataclasses.
+
+Nothing here knows a jurisdiction's law; the field names follow the rules contract
+(docs: /work/shared/design/rules-contract.md, "Input (version 1)") plus the optional
+fields added after checking the Act (see docs/rules.md). Optional fields default so that a
+case written for version 1 means exactly what it meant before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+class CaseError(ValueError):
+    """A case the engine cannot read: names the field (a path such as ``disposals[1].months``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Disposal:
+    """The disposal for one Schedule 3 offence; ``date`` is the relevant date (s.82(6))."""
+
+    date: date
+    kind: str
+    months: int | None = None
+    life: bool = False
+    restriction_order: bool = False
+    # Beyond version 1 (checked against the Act; docs/rules.md):
+    weeks: int | None = None
+    days: int | None = None
+    suspended: bool = False
+    consecutive_group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwayPeriod:
+    """Whole days away, ``start`` and ``end`` inclusive (JSON ``from`` and ``to``)."""
+
+    start: date
+    end: date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A notification given in person."""
+
+    date: date
+    kind: str
+    no_fixed_abode: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """Everything the engine reads about one person, as at ``as_at``."""
+
+    date_of_birth: date
+    as_at: date
+    disposals: tuple[Disposal, ...]
+    away: tuple[AwayPeriod, ...] = ()
+    notifications: tuple[Notification, ...] = ()
+    # Beyond version 1: apply the s.83(2) waiver of a repeated initial notification.
+    apply_s83_waiver: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the law requires of the person, and whether they are meeting it, as at ``as_at``.
+
+    ``away_periods`` (merged, inclusive) is carried so that :func:`compliance_on` can answer
+    for another date without evaluating the case again.
+    """
+
+    pack: str
+    as_at: date
+    indefinite: bool
+    first_day: date
+    last_day: date | None
+    length: str | None
+    period_basis: str
+    review_first_eligible: date | None
+    review_basis: str
+    next_due_kind: str | None
+    next_due_last_day: date | None
+    next_due_basis: str | None
+    compliance: str
+    explanation: tuple[str, ...]
+    away_periods: tuple[tuple[date, date], ...] = ()

@@ -1,0 +1,78 @@
+"""Plain pages until the caseworker interface lands: a caseload list and a page per person.
+
+Every person read goes through ``access.policy`` and is logged through ``access.audit``; a
+person the user may not see gets the same 404 as one that does not exist.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from whereabouts.access import audit, policy
+from whereabouts.access.models import AuditAction
+from whereabouts.clock import today
+from whereabouts.compliance.models import Task, TaskState
+from whereabouts.compliance.sweep import status_from_case
+from whereabouts.register.models import Person
+from whereabouts.register.selectors import ledger_case, live_events
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    profile = policy.profile_of(request.user)
+    return render(request, "web/home.html", {"profile": profile,
+                                             "casework": policy.has_role(request.user,
+                                                                         *policy.CASEWORK_ROLES)})
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+        raise Http404
+    qs = policy.visible_people(request.user).select_related("compliance_status")
+    mine = request.GET.get("all") != "1"
+    if mine:
+        qs = qs.filter(offender_manager=request.user)
+    page = Paginator(qs.order_by("family_name", "given_names", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                 what=f"listed people ({'own caseload' if mine else 'force'}), page {page.number}")
+    return render(request, "web/people.html", {"page": page, "mine": mine})
+
+
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person = policy.visible_people(request.user).select_related(
+            "force", "offender_manager").get(pk=person_id)
+    except Person.DoesNotExist:
+        raise Http404 from None
+    as_at = today()
+    person_case = ledger_case(person, as_at)
+    status = status_from_case(person_case, as_at)
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
+                 what="viewed the person's record")
+    context = {
+        "person": person,
+        "as_at": as_at,
+        "status": status,
+        "explanation": _explanation(person_case),
+        "events": live_events(person),
+        "disposals": person.disposals.select_related("event").all(),
+        "addresses": person.addresses.all()[:10],
+        "aliases": person.aliases.all(),
+        "tasks": Task.objects.filter(person=person, state=TaskState.OPEN),
+    }
+    return render(request, "web/person.html", context)
+
+
+def _explanation(person_case) -> list[str]:  # type: ignore[no-untyped-def]
+    from whereabouts import rules
+
+    if person_case.case is None:
+        return []
+    return list(rules.evaluate(person_case.case).explanation)

@@ -1,0 +1,158 @@
+"""The sweep: statuses from the ledger, tasks for missed deadlines, idempotent and atomic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from whereabouts.compliance import sweep as sweep_module
+from whereabouts.compliance.models import ComplianceStatus, SweepRun, Task, TaskState
+from whereabouts.compliance.sweep import run_sweep, status_from_case
+from whereabouts.register import services
+from whereabouts.register.selectors import ledger_case
+from whereabouts.register.services import DisposalInput
+
+from ..conftest import TODAY
+
+
+def record(person: Any, kind: str, when: str, **kwargs: Any) -> None:
+    services.event_record(person_id=person.pk, kind=kind, effective_date=when, today=TODAY,
+                          recorded_by=None, source="test", **kwargs)
+
+
+@pytest.fixture
+def register(make_person: Any) -> dict[str, Any]:
+    """Four people: compliant, overdue, in custody, and with an ended requirement."""
+    compliant = make_person()
+    record(compliant, "disposal", "2019-02-01",
+           disposal=DisposalInput(offence="SOA 2003 s.3", kind="other"))
+    record(compliant, "notification.initial", "2019-02-02")
+    record(compliant, "notification.periodic", "2020-01-30")
+    overdue = make_person()
+    record(overdue, "disposal", "2018-06-01",
+           disposal=DisposalInput(offence="SOA 2003 s.3", kind="imprisonment", months=40))
+    record(overdue, "notification.initial", "2018-06-01")
+    away = make_person()
+    record(away, "disposal", "2020-01-06",
+           disposal=DisposalInput(offence="SOA 2003 s.1", kind="imprisonment", life=True))
+    record(away, "custody.start", "2020-01-06")
+    ended = make_person()
+    record(ended, "disposal", "2010-01-01",
+           disposal=DisposalInput(offence="SOA 2003 s.3", kind="caution"))
+    record(ended, "notification.initial", "2010-01-01")
+    return {"compliant": compliant, "overdue": overdue, "away": away, "ended": ended}
+
+
+def statuses() -> dict[int, tuple[Any, ...]]:
+    return {
+        row[0]: row[1:]
+        for row in ComplianceStatus.objects.values_list(
+            "person_id", *sweep_module.FIELDS).order_by("person_id")
+    }
+
+
+def tasks() -> list[tuple[Any, ...]]:
+    return list(Task.objects.values_list("person_id", "kind", "due_kind", "due_last_day",
+                                         "state", "assigned_to_id").order_by("pk"))
+
+
+def test_the_sweep_records_each_persons_status_as_at_the_date(register):
+    result = run_sweep(dt.date(2020, 6, 1))
+    assert result.people == 4
+    got = {p.pk: ComplianceStatus.objects.get(person=p).compliance
+           for p in register.values()}
+    assert got == {
+        register["compliant"].pk: "compliant",
+        register["overdue"].pk: "overdue",
+        register["away"].pk: "away",
+        register["ended"].pk: "ended",
+    }
+    assert ComplianceStatus.objects.get(person=register["compliant"]).next_due_last_day == \
+        dt.date(2021, 1, 29)
+
+
+def test_an_overdue_notification_opens_one_task_for_the_offender_manager(register):
+    run_sweep(dt.date(2020, 6, 1))
+    overdue = register["overdue"]
+    task = Task.objects.get(person=overdue)
+    assert task.state == TaskState.OPEN
+    assert task.due_kind == "periodic"
+    assert task.due_last_day == dt.date(2019, 5, 31)
+    assert task.assigned_to == overdue.offender_manager
+    assert Task.objects.count() == 1
+
+
+def test_running_the_sweep_twice_changes_nothing(register):
+    first = run_sweep(dt.date(2020, 6, 1))
+    snapshot = (statuses(), tasks(), SweepRun.objects.count())
+    second = run_sweep(dt.date(2020, 6, 1))
+    assert first.statuses_changed == 4
+    assert (second.statuses_changed, second.tasks_opened, second.tasks_closed) == (0, 0, 0)
+    assert (statuses(), tasks(), SweepRun.objects.count()) == snapshot
+
+
+def test_a_late_notification_closes_the_task_on_the_next_sweep(register):
+    run_sweep(dt.date(2020, 6, 1))
+    record(register["overdue"], "notification.periodic", "2020-06-02")
+    result = run_sweep(dt.date(2020, 6, 3))
+    assert result.tasks_closed == 1
+    assert Task.objects.get(person=register["overdue"]).state == TaskState.DONE
+    assert ComplianceStatus.objects.get(person=register["overdue"]).compliance == "compliant"
+
+
+def test_the_stored_status_can_be_rebuilt_from_the_ledger(register):
+    as_at = dt.date(2020, 6, 1)
+    run_sweep(as_at)
+    for person in register.values():
+        rebuilt = status_from_case(ledger_case(person, as_at), as_at)
+        assert statuses()[person.pk] == tuple(rebuilt)
+
+
+def test_an_interrupted_sweep_leaves_the_previous_state_intact(register, monkeypatch):
+    run_sweep(dt.date(2020, 6, 1))
+    before = (statuses(), tasks(), SweepRun.objects.count())
+    calls = {"n": 0}
+    real = sweep_module.status_from_case
+
+    def failing(person_case: Any, as_at: dt.date) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("power cut")
+        return real(person_case, as_at)
+
+    monkeypatch.setattr(sweep_module, "status_from_case", failing)
+    with pytest.raises(RuntimeError, match="power cut"):
+        run_sweep(dt.date(2021, 6, 1))
+    assert (statuses(), tasks(), SweepRun.objects.count()) == before
+
+
+def test_a_death_ends_the_status_and_no_task_is_opened(register):
+    record(register["overdue"], "death", "2019-01-01")
+    run_sweep(dt.date(2020, 6, 1))
+    assert ComplianceStatus.objects.get(person=register["overdue"]).compliance == "deceased"
+    assert not Task.objects.exists()
+
+
+def test_a_person_with_no_disposal_yet_is_not_subject(make_person):
+    person = make_person()
+    run_sweep(dt.date(2020, 6, 1))
+    assert ComplianceStatus.objects.get(person=person).compliance == "not_subject"
+
+
+def test_the_sweep_reads_in_chunks_without_losing_anyone(register):
+    run_sweep(dt.date(2020, 6, 1), chunk=1)
+    one = statuses()
+    ComplianceStatus.objects.all().delete()
+    run_sweep(dt.date(2020, 6, 1), chunk=1000)
+    assert statuses() == one
+
+
+def test_the_sweep_command_prints_what_it_did(register, capsys):
+    from whereabouts.cli.main import main
+
+    assert main(["sweep", "--as-at", "2020-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "Swept 4 people as at 2020-06-01" in out
+    assert "1 tasks opened" in out

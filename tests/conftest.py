@@ -1,0 +1,80 @@
+"""Shared fixtures: users of each role and people built through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _postgres_really_used(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """When the run is meant for PostgreSQL, refuse to pass quietly on another database."""
+    if os.environ.get("WHEREABOUTS_REQUIRE_POSTGRES") == "1":
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            assert connection.vendor == "postgresql", "this run must use PostgreSQL"
+
+
+TODAY = dt.date(2024, 6, 1)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Real hashing is slow on purpose; tests need only that passwords are checked."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.access.models import StaffProfile
+
+    def make(username: str, role: str | None, force: str | None = "west-midlands") -> Any:
+        user = get_user_model().objects.create_user(username=username, password="correct-horse-9")
+        if role is not None:
+            StaffProfile.objects.create(user=user, role=role, force_id=force)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer(make_user: Callable[..., Any]) -> Any:
+    return make_user("om.one", "offender_manager")
+
+
+@pytest.fixture
+def make_person(db: Any, officer: Any) -> Callable[..., Any]:
+    from whereabouts.register import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(*, force: str = "west-midlands", dob: str = "1980-05-01", manager: Any = officer,
+             **kwargs: Any) -> Any:
+        person = services.person_register(
+            force=force, family_name=kwargs.pop("family_name", "Testperson"),
+            given_names=kwargs.pop("given_names", "Alex"), date_of_birth=dob,
+            sex=kwargs.pop("sex", "M"), reference=f"T-{next(counter):05d}", today=TODAY,
+            recorded_by=officer, source="test", **kwargs,
+        )
+        if manager is not None:
+            services.event_record(
+                person_id=person.pk, kind="assignment", effective_date=TODAY, today=TODAY,
+                recorded_by=officer, source="test",
+                details={"offender_manager": manager.username, "force": force},
+            )
+            person.refresh_from_db()
+        return person
+
+    return make
