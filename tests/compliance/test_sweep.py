@@ -156,3 +156,28 @@ def test_the_sweep_command_prints_what_it_did(register, capsys):
     out = capsys.readouterr().out
     assert "Swept 4 people as at 2020-06-01" in out
     assert "1 tasks opened" in out
+
+
+def test_the_bulk_reader_and_the_single_person_reader_build_the_same_case(register):
+    from whereabouts.register.selectors import iter_cases
+
+    nfa = register["compliant"]
+    record(nfa, "notification.change", "2020-03-01",
+           details={"change": "home_address", "no_fixed_abode": True})
+    wrong = services.event_record(person_id=nfa.pk, kind="abroad.start",
+                                  effective_date="2020-04-01", today=TODAY, recorded_by=None,
+                                  source="test")
+    services.event_record(person_id=nfa.pk, kind="void", effective_date="2020-04-01",
+                          today=TODAY, recorded_by=None, source="test", supersedes=wrong.pk,
+                          reason="wrong person")
+    record(nfa, "hospital.start", "2020-05-01")
+    record(nfa, "hospital.end", "2020-05-20")
+    as_at = dt.date(2020, 6, 1)
+    bulk = {pid: case for pid, _, case in iter_cases(as_at, chunk=2)}
+    for person in register.values():
+        assert bulk[person.pk] == ledger_case(person, as_at)
+    case = bulk[nfa.pk].case
+    assert case.notifications[-1].no_fixed_abode is True
+    assert [(a.reason, a.start, a.end) for a in case.away] == [
+        ("hospital", dt.date(2020, 5, 1), dt.date(2020, 5, 19))
+    ]

@@ -53,6 +53,12 @@ class PersonCase(NamedTuple):
     death_date: dt.date | None = None
 
 
+_CLOCK = {str(k): v for k, v in CLOCK_NOTIFICATIONS.items()}
+_STARTS = {str(k): reason for k, (_, reason) in AWAY_PAIRS.items()}
+_ENDS = {str(end): str(start) for end, start in AWAY_ENDS.items()}
+_DEATH = str(EventKind.DEATH)
+
+
 def build_case(
     *,
     date_of_birth: dt.date,
@@ -60,55 +66,46 @@ def build_case(
     disposals: Sequence[LedgerDisposal],
     events: Iterable[LedgerEvent],
 ) -> PersonCase:
-    """The case as at ``as_at``; ``events`` must be live entries sorted by date then id."""
-    counted = [d for d in disposals if d.relevant_date <= as_at]
+    """The case as at ``as_at``; ``events`` must be live entries sorted by date then id.
+
+    Plain tuples of the same shape as :class:`LedgerDisposal` and :class:`LedgerEvent` are
+    accepted too: the sweep passes rows straight from its query.
+    """
+    counted = [d for d in disposals if d[0] <= as_at]
     if not counted:
         return PersonCase(None, "not_subject")
+    notification = rules.Notification
     notifications: list[rules.Notification] = []
     away: list[rules.AwayPeriod] = []
     open_since: dict[str, dt.date] = {}
-    for event in events:
-        if event.effective_date > as_at:
+    for kind, when, no_fixed_abode in events:
+        if when > as_at:
             break
-        kind = event.kind
-        if kind in CLOCK_NOTIFICATIONS:
-            notifications.append(
-                rules.Notification(
-                    date=event.effective_date,
-                    kind=CLOCK_NOTIFICATIONS[kind],
-                    no_fixed_abode=event.no_fixed_abode,
-                )
-            )
-        elif kind in AWAY_PAIRS:
-            open_since.setdefault(kind, event.effective_date)
-        elif kind in AWAY_ENDS:
-            start_kind = AWAY_ENDS[kind]
+        clock = _CLOCK.get(kind)
+        if clock is not None:
+            notifications.append(notification(when, clock, no_fixed_abode))
+        elif kind in _STARTS:
+            open_since.setdefault(kind, when)
+        elif kind in _ENDS:
+            start_kind = _ENDS[kind]
             start = open_since.pop(start_kind, None)
-            if start is not None and event.effective_date > start:
-                away.append(_away(start, event.effective_date - ONE_DAY, start_kind))
-        elif kind == EventKind.DEATH:
-            return PersonCase(None, "deceased", event.effective_date)
+            if start is not None and when > start:
+                away.append(rules.AwayPeriod(start, when - ONE_DAY, _STARTS[start_kind]))
+        elif kind == _DEATH:
+            return PersonCase(None, "deceased", when)
     for start_kind, start in open_since.items():
-        away.append(_away(start, max(start, as_at), start_kind))
-    away.sort(key=lambda a: (a.start, a.end))
+        away.append(rules.AwayPeriod(start, max(start, as_at), _STARTS[start_kind]))
+    if len(away) > 1:
+        away.sort(key=lambda a: (a.start, a.end))
     case = rules.Case(
-        date_of_birth=date_of_birth,
-        as_at=as_at,
-        disposals=tuple(
-            rules.Disposal(
-                date=d.relevant_date,
-                kind=d.kind,
-                months=None if d.life and d.kind == "imprisonment" else d.months,
-                life=d.life,
-                restriction_order=d.restriction_order,
-            )
-            for d in counted
+        date_of_birth,
+        as_at,
+        tuple(
+            rules.Disposal(when, kind, None if life and kind == "imprisonment" else months,
+                           life, restriction_order)
+            for when, kind, months, life, restriction_order in counted
         ),
-        away=tuple(away),
-        notifications=tuple(notifications),
+        tuple(away),
+        tuple(notifications),
     )
     return PersonCase(case, "case")
-
-
-def _away(start: dt.date, end: dt.date, start_kind: str) -> rules.AwayPeriod:
-    return rules.AwayPeriod(start=start, end=end, reason=AWAY_PAIRS[start_kind][1])

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db import connection
 
 from .case import RULE_EVENT_KINDS, LedgerDisposal, LedgerEvent, PersonCase, build_case
 from .models import Disposal, Event, EventKind, Person
@@ -53,49 +53,71 @@ def ledger_case(person: Person, as_at: dt.date) -> PersonCase:
                       events=events)
 
 
+def sql_date_as_text(column: str) -> str:
+    """A date column as ISO text on SQLite, skipping the driver's slow per-value converter."""
+    return column if connection.vendor == "postgresql" else f"CAST({column} AS TEXT)"
+
+
+def _as_date(value: dt.date | str) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def iter_cases(as_at: dt.date, *, chunk: int = 20000) -> Iterator[tuple[int, int | None, PersonCase]]:
     """Every person's case as at a date, in person id order, read in chunks of ids.
 
     Yields ``(person_id, offender_manager_id, case)``. Chunking by id range keeps memory flat
-    on a national register and lets each query use the (person, effective_date) index.
+    on a national register and lets each query use the (person, effective_date) index. The
+    queries are plain SQL because the ORM's per-value conversions cost more than the rules
+    themselves on a national register (see docs/benchmarks.md); they read the same rows as
+    :func:`ledger_case`, and a test checks that both give the same case.
     """
-    bounds = Person.objects.order_by("pk").values_list("pk", flat=True)
-    first = bounds.first()
-    last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if first is None or last is None:
-        return
-    low = first
-    while low <= last:
-        high = low + chunk - 1
-        ids = (low, high)
-        superseded = _superseded_ids(ids)
-        in_range = Q(person_id__gte=low, person_id__lte=high)
-        disposals: dict[int, list[LedgerDisposal]] = defaultdict(list)
-        for pid, event_id, *fields in (
-            Disposal.objects.filter(in_range)
-            .order_by("person_id", "relevant_date", "id")
-            .values_list("person_id", "event_id", "relevant_date", "kind", "months", "life",
-                         "restriction_order")
-            .iterator(chunk_size=10000)
-        ):
-            if event_id not in superseded:
-                disposals[pid].append(LedgerDisposal(*fields))
-        events: dict[int, list[LedgerEvent]] = defaultdict(list)
-        for pid, pk, kind, when, nfa in (
-            Event.objects.filter(in_range, kind__in=RULE_EVENT_KINDS, effective_date__lte=as_at)
-            .order_by("person_id", "effective_date", "id")
-            .values_list("person_id", "pk", "kind", "effective_date", "details__no_fixed_abode")
-            .iterator(chunk_size=10000)
-        ):
-            if pk not in superseded:
-                events[pid].append(LedgerEvent(kind, when, bool(nfa)))
-        for pid, dob, manager in (
-            Person.objects.filter(pk__gte=low, pk__lte=high)
-            .order_by("pk")
-            .values_list("pk", "date_of_birth", "offender_manager_id")
-            .iterator(chunk_size=10000)
-        ):
-            yield pid, manager, build_case(date_of_birth=dob, as_at=as_at,
-                                           disposals=disposals.get(pid, []),
-                                           events=events.get(pid, []))
-        low = high + 1
+    if connection.vendor == "postgresql":
+        nfa = "COALESCE((e.details->>'no_fixed_abode')::boolean, false)"
+    else:
+        nfa = "COALESCE(json_extract(e.details, '$.no_fixed_abode'), 0)"
+    text = sql_date_as_text
+    kinds = sorted(RULE_EVENT_KINDS)
+    kind_marks = ", ".join(["%s"] * len(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
+        first, last = cursor.fetchone()
+        if first is None:
+            return
+        low = first
+        while low <= last:
+            high = low + chunk - 1
+            live = (
+                "NOT EXISTS (SELECT 1 FROM register_event s WHERE s.supersedes_id = e.id)"
+            )
+            cursor.execute(
+                f"SELECT d.person_id, {text('d.relevant_date')}, d.kind, d.months, d.life, "
+                "d.restriction_order FROM register_disposal d JOIN register_event e "
+                f"ON e.id = d.event_id WHERE d.person_id BETWEEN %s AND %s AND {live} "
+                "ORDER BY d.person_id, d.relevant_date, d.id",
+                [low, high],
+            )
+            disposals: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+            for pid, when, kind, months, life, restricted in cursor.fetchall():
+                disposals[pid].append(
+                    (_as_date(when), kind, months, bool(life), bool(restricted))
+                )
+            cursor.execute(
+                f"SELECT e.person_id, e.kind, {text('e.effective_date')}, {nfa} FROM register_event e "
+                f"WHERE e.person_id BETWEEN %s AND %s AND e.kind IN ({kind_marks}) "
+                f"AND e.effective_date <= %s AND {live} "
+                "ORDER BY e.person_id, e.effective_date, e.id",
+                [low, high, *kinds, as_at],
+            )
+            events: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
+            for pid, kind, when, no_fixed_abode in cursor.fetchall():
+                events[pid].append((kind, _as_date(when), bool(no_fixed_abode)))
+            cursor.execute(
+                f"SELECT id, {text('date_of_birth')}, offender_manager_id FROM register_person "
+                "WHERE id BETWEEN %s AND %s ORDER BY id",
+                [low, high],
+            )
+            for pid, dob, manager in cursor.fetchall():
+                yield pid, manager, build_case(date_of_birth=_as_date(dob), as_at=as_at,
+                                               disposals=disposals.get(pid, []),
+                                               events=events.get(pid, []))
+            low = high + 1

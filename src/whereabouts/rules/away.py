@@ -19,7 +19,7 @@ def merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     """Sorted, merged intervals; two periods merge when they overlap or touch."""
     ordered = sorted(intervals)
     if len(ordered) < 2:
-        return tuple(ordered)
+        return tuple(ordered)  # the common case: nothing to merge
     merged: list[Interval] = []
     start, end = ordered[0]
     for next_start, next_end in ordered[1:]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from .model import Answer, Case
+from .model import Answer, AwayPeriod, Case
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
@@ -24,14 +24,14 @@ COMPLIANT = "compliant"
 def status(
     as_at: date,
     last_day: date | None,
-    away_periods: Sequence[tuple[date, date]],
+    away_periods: Sequence[AwayPeriod],
     next_due_last_day: date | None,
 ) -> str:
     """``ended`` / ``away`` / ``overdue`` / ``compliant``, first that applies."""
     if last_day is not None and as_at > last_day:
         return ENDED
-    for start, end in away_periods:
-        if start <= as_at <= end:
+    for period in away_periods:
+        if period.start <= as_at <= period.end:
             return AWAY
     if next_due_last_day is not None and next_due_last_day < as_at:
         return OVERDUE

@@ -8,8 +8,10 @@ deadline code uses because integer comparisons are the cheapest thing Python doe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
+
+ONE_DAY = timedelta(days=1)
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -42,11 +44,13 @@ def period_last_day(start: date, months: int) -> date:
     2020-02-29. Note that this is *not* "clamp to the month end, then subtract a day", which
     would give 2020-02-28 in the second example.
     """
-    year, month = shift_month(start.year, start.month, months)
-    last = days_in_month(year, month)
-    if start.day <= last:
-        return date.fromordinal(date(year, month, start.day).toordinal() - 1)
-    return date(year, month, last)
+    index = start.year * 12 + start.month - 1 + months  # inlined shift_month: a hot path
+    year = index // 12
+    month = index % 12 + 1
+    day = start.day
+    if day <= 28 or day <= days_in_month(year, month):
+        return date(year, month, day) - ONE_DAY
+    return date(year, month, days_in_month(year, month))
 
 
 def day_after_period(start: date, months: int) -> date:

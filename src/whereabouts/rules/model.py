@@ -8,8 +8,10 @@ case written for version 1 means exactly what it meant before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 
 
 class CaseError(ValueError):
@@ -68,12 +70,13 @@ class Case:
     apply_s83_waiver: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Answer:
     """What the law requires of the person, and whether they are meeting it, as at ``as_at``.
 
-    ``away_periods`` (merged, inclusive) is carried so that :func:`compliance_on` can answer
-    for another date without evaluating the case again.
+    ``away_periods`` is carried so that :func:`compliance_on` can answer for another date
+    without evaluating the case again. ``explanation`` is written on first access: a sweep
+    over every case never asks for it, an officer's screen always does.
     """
 
     pack: str
@@ -89,5 +92,27 @@ class Answer:
     next_due_last_day: date | None
     next_due_basis: str | None
     compliance: str
-    explanation: tuple[str, ...]
-    away_periods: tuple[tuple[date, date], ...] = ()
+    away_periods: tuple[AwayPeriod, ...] = ()
+    steps: tuple[Callable[[], str], ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def explanation(self) -> tuple[str, ...]:
+        """One plain-English sentence per step of reasoning, in order."""
+        return tuple(step() for step in self.steps)
+
+
+_ANSWER_FIELDS = tuple(f.name for f in fields(Answer))
+
+
+def build_answer(*values: object) -> Answer:
+    """An :class:`Answer` from its field values in order, without the frozen ``__init__``.
+
+    A frozen dataclass sets each of its fields through ``object.__setattr__``, which made
+    building the answer a sixth of the cost of evaluating a case; filling ``__dict__`` at
+    once gives the same object. Rule packs use this; everyone else can call ``Answer(...)``.
+    """
+    if len(values) != len(_ANSWER_FIELDS):
+        raise TypeError(f"an Answer has {len(_ANSWER_FIELDS)} fields, not {len(values)}")
+    answer = object.__new__(Answer)
+    answer.__dict__.update(zip(_ANSWER_FIELDS, values))
+    return answer

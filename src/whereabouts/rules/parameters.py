@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from importlib import resources
+import pkgutil
 from typing import Any
 
 
@@ -49,8 +49,10 @@ class DatedParameter:
 
 def load_parameters(package: str, resource: str) -> dict[str, DatedParameter]:
     """Read ``resource`` from ``package``: ``{name: {description, versions: [...]}}``."""
-    text = resources.files(package).joinpath(resource).read_text(encoding="utf-8")
-    raw: dict[str, Any] = json.loads(text)
+    data = pkgutil.get_data(package, resource)  # lighter to import than importlib.resources
+    if data is None:
+        raise FileNotFoundError(f"{package}/{resource}")
+    raw: dict[str, Any] = json.loads(data.decode("utf-8"))
     params: dict[str, DatedParameter] = {}
     for name, spec in raw.items():
         if name.startswith("$"):

@@ -10,7 +10,6 @@ problem found, in document order, is the one reported.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
@@ -43,7 +42,7 @@ MAX_WEEKS = 5200
 MAX_DAYS = 36500
 MAX_GROUP_LENGTH = 100
 
-_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = frozenset("0123456789")
 
 
 class JsonObject(dict[str, Any]):
@@ -225,7 +224,7 @@ def _list(
 def _date(value: Any, path: str) -> date:
     if not isinstance(value, str):
         raise CaseError(path, f"must be a date written YYYY-MM-DD, not {_describe(value)}")
-    if not _DATE_SHAPE.fullmatch(value):
+    if not _is_date_shape(value):
         raise CaseError(path, f"must be a date written YYYY-MM-DD, not {_show(value)}")
     try:
         parsed = date(int(value[:4]), int(value[5:7]), int(value[8:]))
@@ -234,6 +233,16 @@ def _date(value: Any, path: str) -> date:
     if parsed > MAX_DATE:
         raise CaseError(path, f"{value} is after {MAX_DATE}, beyond the dates the engine computes")
     return parsed
+
+
+def _is_date_shape(value: str) -> bool:
+    """Exactly ``DDDD-DD-DD`` with ASCII digits (no signs, spaces, times or other digits)."""
+    return (
+        len(value) == 10
+        and value[4] == "-"
+        and value[7] == "-"
+        and all(c in _DIGITS for c in value[:4] + value[5:7] + value[8:])
+    )
 
 
 def _bool(value: Any, path: str) -> bool:

@@ -12,27 +12,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from ..dates import age_on, birthday, month_span_days, period_last_day
+from ..dates import age_on, month_span_days, period_last_day
 from ..model import Case, CaseError, Disposal
 from .params import Params
 from .words import count, months_in_words
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """A term of imprisonment as ``half_months`` half calendar months plus ``days`` days."""
 
     half_months: int
     days: int
 
-    def __add__(self, other: Term) -> Term:
+    def plus(self, other: Term) -> Term:
+        """The aggregate of two terms (s.82(4)(a))."""
         return Term(self.half_months + other.half_months, self.days + other.days)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DisposalPeriod:
-    """One disposal's period: ``last_day`` and ``months`` are ``None`` when indefinite."""
+    """One disposal's period: ``last_day`` and ``months`` are ``None`` when indefinite.
+
+    The sentence that explains it is written only when asked for (:meth:`sentence`). Not
+    frozen only because frozen dataclasses are slower to build; nothing changes one.
+    """
 
     index: int
     relevant_date: date
@@ -40,7 +45,31 @@ class DisposalPeriod:
     months: int | None
     under_18: bool
     basis: str
-    sentence: str
+    cited: str
+    label: str
+    full_months: int | None
+    disposal: Disposal
+    term: Term | None
+    date_of_birth: date
+    params: Params
+
+    def sentence(self) -> str:
+        """The step of reasoning for this disposal, in plain English."""
+        d = self.disposal
+        age = age_on(self.date_of_birth, d.date)
+        halved = ""
+        if self.months is None or self.full_months is None:
+            length = "an indefinite period"
+        else:
+            length = months_in_words(self.full_months)
+            if self.months != self.full_months:
+                halved = f", halved to {months_in_words(self.months)} as the person was under 18"
+        end = "with no end date" if self.last_day is None else f"ending on {self.last_day}"
+        return (
+            f"On {d.date} (the relevant date; the person was {age}) the disposal was "
+            f"{_describe(d, self.params, self.term)}; {self.label} gives {length} beginning "
+            f"with that date{halved}, {end} ({self.cited})."
+        )
 
 
 def compare(term: Term, months: int) -> int | None:
@@ -100,7 +129,8 @@ def group_terms(case: Case, p: Params) -> dict[str, Term]:
     totals: dict[str, Term] = {}
     for d in case.disposals:
         if d.consecutive_group is not None:
-            totals[d.consecutive_group] = totals.get(d.consecutive_group, Term(0, 0)) + own_term(d, p)
+            so_far = totals.get(d.consecutive_group, Term(0, 0))
+            totals[d.consecutive_group] = so_far.plus(own_term(d, p))
     return totals
 
 
@@ -123,6 +153,7 @@ class Classifier:
             "conditional_discharge": "a conditional discharge (for the period of the discharge)",
             "other": "any other description of disposal",
         }
+        self.indefinite_rows = frozenset(("life", "long", "restricted"))
 
     def row(self, d: Disposal, path: str, term: Term | None, field: str) -> str:
         """The key of the table row that applies to ``d`` (``term`` for fixed terms)."""
@@ -156,56 +187,47 @@ class Classifier:
 
 
 def disposal_period(
-    case: Case, index: int, classifier: Classifier, groups: dict[str, Term]
+    case: Case, index: int, classifier: Classifier, groups: dict[str, Term], adult_from: date
 ) -> DisposalPeriod:
-    """The s.82 period for ``case.disposals[index]``, with its basis and one sentence."""
+    """The s.82 period for ``case.disposals[index]``; ``adult_from`` is the 18th birthday."""
     p = classifier.p
     d = case.disposals[index]
-    path = f"disposals[{index}]"
+    kind = d.kind
     term: Term | None = None
     field = "months"
     if d.consecutive_group is not None:
         term, field = groups[d.consecutive_group], "consecutive_group"
-    elif d.kind == "detention_and_training_order" or (d.kind == "imprisonment" and not d.life):
+    elif kind == "detention_and_training_order" or (kind == "imprisonment" and not d.life):
         term = own_term(d, p)
-        field = "months" if d.months is not None else ("weeks" if d.weeks is not None else "days")
-    row = classifier.row(d, path, term, field)
-    under_18 = d.date < birthday(case.date_of_birth, p.adult_age)
+        if d.months is None:
+            field = "weeks" if d.weeks is not None else "days"
+    row = classifier.row(d, f"disposals[{index}]", term, field)
+    under_18 = d.date < adult_from
     label = classifier.labels[row]
-    refs = ["s.82(1)"]
-    if d.consecutive_group is not None:
-        refs.append("s.82(3)-(4)")
-    if d.kind == "detention_and_training_order":
-        refs.append("s.131(a)")
-    months: int | None
-    if row in ("life", "long", "restricted"):
-        months, last_day = None, None
-        length_words = "an indefinite period"
-        halved = False
-    else:
-        months = d.months if row == "conditional_discharge" else p.period_months[row]
-        assert months is not None
-        halved = under_18 and row in p.halved_rows
-        length_words = months_in_words(months)
-        if halved:
-            months //= 2
-            refs.insert(1, "s.82(2)")
-            length_words = f"{length_words}, halved to {months_in_words(months)}"
+    cited = "SOA 2003 s.82(1)"
+    if d.consecutive_group is not None or kind == "detention_and_training_order":
+        cited += ", s.82(3)-(4)" if d.consecutive_group is not None else ""
+        cited += ", s.131(a)" if kind == "detention_and_training_order" else ""
+    full: int | None = None
+    months: int | None = None
+    last_day: date | None = None
+    basis_tail = ""
+    if row not in classifier.indefinite_rows:
+        full = d.months if row == "conditional_discharge" else p.period_months[row]
+        assert full is not None
+        months = full
+        if under_18 and row in p.halved_rows:
+            months = full // 2
+            cited = cited.replace("s.82(1)", "s.82(1), s.82(2)", 1)
+            basis_tail = ", halved because under 18 on the relevant date"
         last_day = period_last_day(d.date, months)
-    cited = f"SOA 2003 {', '.join(refs)}"
-    basis = f"{cited}: {label}"
-    if halved:
-        basis += ", halved because under 18 on the relevant date"
     if d.suspended:
-        basis += "; a suspended sentence counts as imprisonment (CJA 2003 s.189(6))"
-    age = age_on(case.date_of_birth, d.date)
-    end = "with no end date" if last_day is None else f"ending on {last_day.isoformat()}"
-    sentence = (
-        f"On {d.date.isoformat()} (the relevant date; the person was {age}"
-        f"{', under 18' if under_18 else ''}) the disposal was {_describe(d, p, term)}; "
-        f"{label} gives {length_words} beginning with that date, {end} ({cited})."
-    )
-    return DisposalPeriod(index, d.date, last_day, months, under_18, basis, sentence)
+        basis_tail += "; a suspended sentence counts as imprisonment (CJA 2003 s.189(6))"
+    basis = f"{cited}: {label}{basis_tail}"
+    return DisposalPeriod(
+        index, d.date, last_day, months, under_18, basis, cited, label, full, d, term,
+        case.date_of_birth, p,
+    )  # fmt: skip
 
 
 def _describe(d: Disposal, p: Params, term: Term | None) -> str:

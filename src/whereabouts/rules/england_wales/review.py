@@ -9,6 +9,7 @@ cannot be reviewed before its own period has run (docs/rules.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from ..dates import day_after_period
@@ -17,14 +18,16 @@ from .params import Params
 from .periods import DisposalPeriod
 
 
-def review(case: Case, periods: list[DisposalPeriod], p: Params) -> tuple[date | None, str, str]:
-    """(first eligible date or ``None``, basis, sentence)."""
+def review(
+    case: Case, periods: list[DisposalPeriod], p: Params
+) -> tuple[date | None, str, Callable[[], str]]:
+    """(first eligible date or ``None``, basis, the step that explains it)."""
     indefinite = [period for period in periods if period.last_day is None]
     if not indefinite:
         return (
             None,
             "SOA 2003 s.91A: review applies only to indefinite notification requirements",
-            "The requirement is for a fixed period, so there is no review under s.91A.",
+            _fixed,
         )
     chosen = max(indefinite, key=lambda period: (period.relevant_date, period.index))
     relevant = chosen.relevant_date
@@ -39,25 +42,34 @@ def review(case: Case, periods: list[DisposalPeriod], p: Params) -> tuple[date |
         return (
             None,
             f"SOA 2003 s.91B(2){which}: no notification on or after the relevant date yet",
-            f"The requirement is indefinite, but no notification has been given on or after "
-            f"{relevant.isoformat()} from which to count the {years} years before a review "
-            f"(SOA 2003 s.91B(2){which}).",
+            lambda: (
+                f"The requirement is indefinite, but no notification has been given on or after "
+                f"{relevant} from which to count the {years} years before a review "
+                f"(SOA 2003 s.91B(2){which})."
+            ),
         )
     eligible = day_after_period(first, months)
-    age = "under 18" if chosen.under_18 else "18 or over"
-    sentence = (
-        f"The requirement is indefinite; the person was {age} on {relevant.isoformat()}, so "
-        f"an application for review may first be made on the day after the {years} years "
-        f"beginning with the first notification after that date ({first.isoformat()}): "
-        f"{eligible.isoformat()} (SOA 2003 s.91B(2){which})."
-    )
-    if eligible < p.review_in_force_from:
-        sentence += (
-            f" Reviews exist only since {p.review_in_force_from.isoformat()} (SI 2012/1883)."
+    counted_from = first
+
+    def step() -> str:
+        age = "under 18" if chosen.under_18 else "18 or over"
+        sentence = (
+            f"The requirement is indefinite; the person was {age} on {relevant}, so an "
+            f"application for review may first be made on the day after the {years} years "
+            f"beginning with the first notification on or after that date ({counted_from}): "
+            f"{eligible} (SOA 2003 s.91B(2){which})."
         )
+        if eligible < p.review_in_force_from:
+            sentence += f" Reviews exist only since {p.review_in_force_from} (SI 2012/1883)."
+        return sentence
+
     return (
         eligible,
         f"SOA 2003 s.91B(2){which}: {years} years beginning with the first notification on or "
         "after the relevant date",
-        sentence,
+        step,
     )
+
+
+def _fixed() -> str:
+    return "The requirement is for a fixed period, so there is no review under s.91A."
