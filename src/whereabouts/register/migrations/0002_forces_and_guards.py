@@ -31,7 +31,8 @@ def add_guards(apps, schema_editor):
             schema_editor.execute(
                 "CREATE OR REPLACE FUNCTION whereabouts_append_only() RETURNS trigger AS $$ "
                 "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END; "
-                "$$ LANGUAGE plpgsql;"
+                "$$ LANGUAGE plpgsql;",
+                params=None,
             )
             schema_editor.execute(
                 f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "

@@ -1,0 +1,516 @@
+"""Building the demo: the national register, the scenario's missing plan and the demo users.
+
+The generator (``generator.py``) draws every person and ledger as plain data; this module
+writes them in bulk, inside one transaction, as exactly the rows the register's services would
+have written (``register/services.py`` is far too slow for 55,000 people one by one; the tests
+replay a sample of the ledgers through those services to prove the rows are ones they accept).
+Then it runs the compliance sweep as at the scenario's "today" so that every status is ready.
+
+Ids are assigned here so that a disposal, address or alias can point at its event without a
+round trip; on PostgreSQL the id sequences are moved past them afterwards. Rows go in with
+``executemany`` on SQLite and ``COPY`` on PostgreSQL. One audit entry records the whole build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import random
+import time
+import zoneinfo
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+
+from whereabouts.access import audit
+from whereabouts.access.models import AuditAction, Role, StaffProfile
+from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
+from whereabouts.register.forces import force_rows
+from whereabouts.register.models import Address, Alias, Disposal, Event, Force, Person
+
+from .calibration import (
+    NATIONAL_RATE_PER_100K,
+    SCENARIO_REGION,
+    ForceTarget,
+    english_region_rank,
+    force_targets,
+)
+from .generator import (
+    DEMO_OFFENDER_MANAGER,
+    ForceBatch,
+    GenPerson,
+    event_line,
+    generate,
+    offender_manager_usernames,
+)
+from .missing import MissingPlanEntry, plan_counts, plan_to_json
+
+#: The one password of the demo users (12+ characters, as AUTH_PASSWORD_VALIDATORS ask).
+DEMO_PASSWORD = "whereabouts-demo"
+PLAN_FILE = "demo-missing-plan.json"
+SOURCE = "demo"
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+#: (username, role, force, first name, last name); the force None means national.
+DEMO_USERS = (
+    (DEMO_OFFENDER_MANAGER, Role.OFFENDER_MANAGER, "west-midlands", "Olivia", "Demo"),
+    ("supervisor.demo", Role.SUPERVISOR, "west-midlands", "Sam", "Demo"),
+    ("analyst.demo", Role.ANALYST, None, "Ann", "Demo"),
+    ("partner.demo", Role.PARTNER, "west-midlands", "Pat", "Demo"),
+    ("auditor.demo", Role.AUDITOR, None, "Aud", "Demo"),
+    ("admin.demo", Role.ADMINISTRATOR, None, "Adam", "Demo"),
+)
+BATCH = 20_000
+
+Progress = Callable[[str], Any]
+
+
+def recorded_at(day: dt.date) -> dt.datetime:
+    """When the demo says an entry was recorded: 10:00 in London on the day it took effect."""
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=LONDON)
+
+
+@dataclass
+class DemoReport:
+    """What was built, with the figures the scenario is about."""
+
+    seed: int
+    scale: float
+    registered: dict[str, int]  # per force, as generated (all subject on both dates)
+    regions: dict[str, str]  # force -> region
+    plan: list[MissingPlanEntry]
+    rows: dict[str, int] = field(default_factory=dict)
+    build_seconds: float = 0.0
+    sweep_seconds: float | None = None
+    compliance: dict[str, int] = field(default_factory=dict)  # as at SCENARIO_TODAY
+    subject_by_force: dict[str, int] = field(default_factory=dict)  # per the sweep
+    plan_path: str = ""
+    reused: bool = False
+
+    @property
+    def national_total(self) -> int:
+        return sum(self.registered.values())
+
+    def missing(self, as_at: dt.date) -> dict[str, int]:
+        return plan_counts(self.plan, as_at)
+
+    def missing_by_region(self, as_at: dt.date) -> dict[str, int]:
+        totals: Counter[str] = Counter()
+        for force, count in self.missing(as_at).items():
+            totals[self.regions[force]] += count
+        return dict(sorted(totals.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def summary(self) -> str:
+        region = [f for f, r in self.regions.items() if r == SCENARIO_REGION]
+        foi, today = self.missing(FOI_DATE), self.missing(SCENARIO_TODAY)
+        lines = [
+            f"Demo register (seed {self.seed}, scale {self.scale:g})"
+            + (" [already built; kept]" if self.reused else ""),
+            f"  {SCENARIO_REGION} region, registered as at {FOI_DATE} / missing as at "
+            f"{FOI_DATE} -> {SCENARIO_TODAY}:",
+        ]
+        for force in region:
+            lines.append(f"    {force:<16} {self.registered[force]:>6,}   missing "
+                         f"{foi.get(force, 0):>3} -> {today.get(force, 0):>3}")
+        lines.append(f"    {'region':<16} {sum(self.registered[f] for f in region):>6,}   "
+                     f"missing {sum(foi.get(f, 0) for f in region):>3} -> "
+                     f"{sum(today.get(f, 0) for f in region):>3}")
+        lines.append(f"  England and Wales: {self.national_total:,} registered in "
+                     f"{len(self.registered)} forces; {sum(foi.values())} missing as at "
+                     f"{FOI_DATE}")
+        ranking = ", ".join(f"{r} {n}" for r, n in self.missing_by_region(FOI_DATE).items())
+        lines.append(f"  Missing by region as at {FOI_DATE}: {ranking}")
+        abroad = sum(1 for e in self.plan if e.believed_abroad and e.missing_on(FOI_DATE))
+        lines.append(f"  Missing plan: {len(self.plan)} entries, {abroad} believed abroad; "
+                     f"written to {self.plan_path or '(not written)'}")
+        if self.compliance:
+            parts = ", ".join(f"{k} {v:,}" for k, v in sorted(self.compliance.items()))
+            lines.append(f"  Sweep as at {SCENARIO_TODAY}: {parts}"
+                         + (f" ({self.sweep_seconds:.1f} s)" if self.sweep_seconds else ""))
+        else:
+            lines.append("  Sweep: not run (the rules engine is not available)")
+        if self.rows:
+            lines.append("  Rows: " + ", ".join(f"{k} {v:,}" for k, v in self.rows.items()))
+        if not self.reused:
+            lines.append(f"  Built in {self.build_seconds:.1f} s")
+        return "\n".join(lines)
+
+    def login_help(self) -> str:
+        lines = [f"Demo users (password for all: {DEMO_PASSWORD}):"]
+        for username, role, force, *_ in DEMO_USERS:
+            where = force or "national"
+            lines.append(f"  {username:<16} {Role(role).label} ({where})")
+        lines.append(f"The scenario's today is {SCENARIO_TODAY}; the FOI figures are as at "
+                     f"{FOI_DATE}.")
+        return "\n".join(lines)
+
+
+# -- the database --------------------------------------------------------------------------
+def _migrate() -> None:
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def reset_database(progress: Progress = print) -> None:
+    """Empty the database: a fresh SQLite file, or a flushed PostgreSQL with its forces back."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        name = Path(str(connection.settings_dict["NAME"]))
+        progress(f"Emptying the database: removing {name}")
+        connections.close_all()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
+        _migrate()
+        return
+    progress("Emptying the database (flush)")
+    _migrate()
+    call_command("flush", interactive=False, verbosity=0)
+    Force.objects.bulk_create([Force(**row) for row in force_rows()])
+
+
+class _Writer:
+    """Buffers rows per table and writes them with executemany (SQLite) or COPY (PostgreSQL)."""
+
+    TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+        "person": (Person, ("id", "reference", "force_id", "offender_manager_id", "family_name",
+                            "given_names", "date_of_birth", "sex", "pnc_id", "cro_number",
+                            "ni_number", "passport_number", "created_at", "created_by_id")),
+        "event": (Event, ("id", "person_id", "kind", "effective_date", "recorded_at",
+                          "recorded_by_id", "source", "details", "supersedes_id", "reason")),
+        "disposal": (Disposal, ("id", "event_id", "person_id", "relevant_date", "offence",
+                                "court", "kind", "months", "life", "restriction_order",
+                                "suspended")),
+        "address": (Address, ("id", "event_id", "person_id", "kind", "line1", "line2", "town",
+                              "postcode", "from_date")),
+        "alias": (Alias, ("id", "event_id", "person_id", "family_name", "given_names",
+                          "used_from", "used_to")),
+    }
+
+    def __init__(self) -> None:
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.postgres = self.connection.vendor == "postgresql"
+        self.ops = self.connection.ops
+        self.buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self.TABLES}
+        self.counts: Counter[str] = Counter()
+        self.next_id = {t: self._max_id(model) + 1 for t, (model, _) in self.TABLES.items()}
+        self._dates: dict[dt.date, Any] = {}
+        self._times: dict[dt.date, Any] = {}
+        for model, columns in self.TABLES.values():
+            expected = {f.column for f in model._meta.concrete_fields}
+            if expected != set(columns):
+                raise RuntimeError(f"demo writer is out of step with {model.__name__}: "
+                                   f"{sorted(expected ^ set(columns))}")
+
+    @staticmethod
+    def _max_id(model: type[Any]) -> int:
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return int(last or 0)
+
+    def take_id(self, table: str) -> int:
+        value = self.next_id[table]
+        self.next_id[table] = value + 1
+        return value
+
+    def date(self, value: dt.date | None) -> Any:
+        if value is None or self.postgres:
+            return value
+        out = self._dates.get(value)
+        if out is None:
+            out = self._dates[value] = self.ops.adapt_datefield_value(value)
+        return out
+
+    def recorded(self, value: dt.date) -> Any:
+        out = self._times.get(value)
+        if out is None:
+            stamp = recorded_at(value)
+            out = stamp if self.postgres else self.ops.adapt_datetimefield_value(stamp)
+            self._times[value] = out
+        return out
+
+    def add(self, table: str, row: tuple[Any, ...]) -> None:
+        buffer = self.buffers[table]
+        buffer.append(row)
+        if len(buffer) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        # Parents first, so that the database never sees an orphan even with immediate FKs.
+        for table in ("person", "event", "disposal", "address", "alias"):
+            rows = self.buffers[table]
+            if rows:
+                self._write(table, rows)
+                self.counts[table] += len(rows)
+                rows.clear()
+
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        model, columns = self.TABLES[table]
+        name = self.ops.quote_name(model._meta.db_table)
+        cols = ", ".join(self.ops.quote_name(c) for c in columns)
+        with self.connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
+
+    def finish(self) -> None:
+        self.flush()
+        if self.postgres:
+            models = [model for model, _ in self.TABLES.values()]
+            with self.connection.cursor() as cursor:
+                for sql in self.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+
+    # -- one person ---------------------------------------------------------------------
+    def person(self, person: GenPerson, manager_ids: dict[str, int]) -> None:
+        pid = self.take_id("person")
+        registered = person.events[0].date
+        self.add("person", (
+            pid, person.reference, person.force, manager_ids[person.offender_manager],
+            person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
+            person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
+            self.recorded(registered), None))
+        dumps = json.dumps
+        for event in person.events:
+            eid = self.take_id("event")
+            when = self.date(event.date)
+            self.add("event", (eid, pid, event.kind, when, self.recorded(event.date), None,
+                               SOURCE, dumps(event.details), None, ""))
+            d = event.disposal
+            if d is not None:
+                self.add("disposal", (
+                    self.take_id("disposal"), eid, pid, self.date(d.relevant_date), d.offence,
+                    d.court, d.kind, d.months, d.life, d.restriction_order, d.suspended))
+            for a in event.addresses:
+                self.add("address", (self.take_id("address"), eid, pid, a.kind, a.line1,
+                                     a.line2, a.town, a.postcode, when))
+            for al in event.aliases:
+                self.add("alias", (self.take_id("alias"), eid, pid, al.family_name,
+                                   al.given_names, self.date(al.used_from),
+                                   self.date(al.used_to)))
+
+
+def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
+    """Offender managers for every force (unusable passwords) and the six demo users."""
+    user_model = get_user_model()
+    rng = random.Random(f"{seed}:users")
+    joined = recorded_at(dt.date(2017, 1, 3))
+    demo_hash = make_password(DEMO_PASSWORD)  # one hash for all six: one slow PBKDF2 run
+    users, profiles = [], []
+    from .places import MALE_GIVEN, SURNAMES
+
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    for target in targets:
+        for username in offender_manager_usernames(target):
+            # An unusable password (what set_unusable_password() writes), without a clock or
+            # the secrets module, so that the build stays deterministic.
+            unusable = UNUSABLE_PASSWORD_PREFIX + "".join(rng.choice(alphabet) for _ in range(40))
+            users.append(user_model(username=username, password=unusable,
+                                    first_name=rng.choice(MALE_GIVEN),
+                                    last_name=rng.choice(SURNAMES), date_joined=joined))
+            profiles.append((username, Role.OFFENDER_MANAGER, target.slug))
+    for username, role, force, first, last in DEMO_USERS:
+        admin = role == Role.ADMINISTRATOR
+        users.append(user_model(username=username, password=demo_hash, first_name=first,
+                                last_name=last, date_joined=joined, is_staff=admin,
+                                is_superuser=admin))
+        profiles.append((username, role, force))
+    user_model.objects.bulk_create(users, batch_size=2000)
+    ids = dict(user_model.objects.filter(username__in=[u.username for u in users])
+               .values_list("username", "pk"))
+    StaffProfile.objects.bulk_create(
+        [StaffProfile(user_id=ids[u], role=role, force_id=force) for u, role, force in profiles],
+        batch_size=2000)
+    return ids
+
+
+def rules_available() -> bool:
+    try:
+        from whereabouts import rules
+    except ImportError:
+        return False
+    return hasattr(rules, "evaluate")
+
+
+def write_plan(plan: list[MissingPlanEntry], *, seed: int, scale: float) -> Path:
+    path = Path(settings.DATA_DIR) / PLAN_FILE
+    path.write_text(json.dumps(plan_to_json(plan, seed=seed, scale=scale), indent=1) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def read_plan() -> list[MissingPlanEntry]:
+    """The plan written by the last build (``<DATA_DIR>/demo-missing-plan.json``)."""
+    data = json.loads((Path(settings.DATA_DIR) / PLAN_FILE).read_text(encoding="utf-8"))
+    dates = {"went_missing_on", "last_notified_on", "last_seen_at_home_on", "missed_due_on",
+             "failed_visit_on", "travel_notified_on", "travel_departure", "travel_return",
+             "located_on"}
+    return [MissingPlanEntry(**{k: dt.date.fromisoformat(v) if k in dates and v else v
+                                for k, v in entry.items()}) for entry in data["entries"]]
+
+
+def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
+               progress: Progress = print) -> DemoReport:
+    """Build the national register and the West Midlands scenario; see the module docstring.
+
+    ``fresh`` empties the database first. Without it, a database that already holds the demo
+    is kept as it is (the report describes what is there); any other database gets the demo
+    added to it.
+    """
+    targets = force_targets(scale)
+    regions = {t.slug: t.region for t in targets}
+    started = time.perf_counter()
+    if fresh:
+        reset_database(progress)
+    else:
+        _migrate()
+        if get_user_model().objects.filter(username=DEMO_OFFENDER_MANAGER).exists():
+            return _existing_report(seed, scale, regions)
+    progress(f"Building the demo register: {sum(t.registered for t in targets):,} synthetic "
+             f"people in {len(targets)} forces (seed {seed}, scale {scale:g})")
+    registered: dict[str, int] = {}
+    plan: list[MissingPlanEntry] = []
+    with transaction.atomic():
+        manager_ids = _create_users(seed, targets)
+        writer = _Writer()
+        region_done = False
+        for batch in generate(seed, scale):
+            registered[batch.target.slug] = len(batch.people)
+            plan.extend(batch.plan)
+            for person in batch.people:
+                writer.person(person, manager_ids)
+            if not region_done and all(t.slug in registered for t in targets
+                                       if t.region == SCENARIO_REGION):
+                region_done = True
+                progress(f"  {SCENARIO_REGION} region done "
+                         f"({time.perf_counter() - started:.1f} s)")
+        writer.finish()
+        people = writer.counts["person"]
+        audit.record(actor=None, action=AuditAction.COLLECTION,
+                     what=f"demo build: {people} synthetic people (seed {seed}, scale {scale:g})")
+    rows = {f"{t}s" if t != "address" else "addresses": writer.counts[t]
+            for t in writer.TABLES}
+    rows["aliases"] = rows.pop("aliass")
+    rows["users"] = len(manager_ids)
+    plan_path = write_plan(plan, seed=seed, scale=scale)
+    report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,
+                        plan=plan, rows=rows, plan_path=str(plan_path))
+    report.build_seconds = time.perf_counter() - started
+    progress(f"  written in {report.build_seconds:.1f} s")
+    if rules_available():
+        _sweep(report, progress)
+        report.build_seconds = time.perf_counter() - started
+    else:
+        progress("  the rules engine is not available: no sweep")
+    rank = english_region_rank(targets)
+    if rank != 2:  # pragma: no cover - calibration guards this; a loud note if it ever fails
+        progress(f"  WARNING: the {SCENARIO_REGION} region ranks {rank}, not 2nd, by missing")
+    return report
+
+
+def _sweep(report: DemoReport, progress: Progress) -> None:
+    from django.db.models import Count
+
+    from whereabouts.compliance.models import ComplianceStatus
+    from whereabouts.compliance.sweep import run_sweep
+
+    result = run_sweep(SCENARIO_TODAY)
+    report.sweep_seconds = result.seconds
+    report.compliance = dict(ComplianceStatus.objects.values_list("compliance")
+                             .annotate(n=Count("pk")).values_list("compliance", "n"))
+    subject = (ComplianceStatus.objects.exclude(compliance__in=("ended", "deceased",
+                                                                "not_subject"))
+               .values_list("person__force_id").annotate(n=Count("pk")))
+    report.subject_by_force = dict(subject.values_list("person__force_id", "n"))
+    progress(f"  swept {result.people:,} people as at {SCENARIO_TODAY} in "
+             f"{result.seconds:.1f} s: {result.tasks_opened:,} overdue tasks opened")
+
+
+def _existing_report(seed: int, scale: float, regions: dict[str, str]) -> DemoReport:
+    from django.db.models import Count
+
+    registered = dict(Person.objects.values_list("force_id").annotate(n=Count("pk"))
+                      .values_list("force_id", "n"))
+    try:
+        plan = read_plan()
+    except (OSError, ValueError, KeyError, TypeError):
+        plan = []
+    report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,
+                        plan=plan, reused=True,
+                        plan_path=str(Path(settings.DATA_DIR) / PLAN_FILE))
+    try:
+        from whereabouts.compliance.models import ComplianceStatus
+
+        report.compliance = dict(ComplianceStatus.objects.values_list("compliance")
+                                 .annotate(n=Count("pk")).values_list("compliance", "n"))
+    except Exception:  # pragma: no cover - the cache is optional
+        pass
+    return report
+
+
+# -- a digest of the database, comparable with generator.people_digest ---------------------
+def database_digest() -> str:
+    """SHA-256 over every demo person and ledger, in the generator's canonical form."""
+    from .generator import _canon
+
+    user_model = get_user_model()
+    usernames = dict(user_model.objects.values_list("pk", "username"))
+    digest = hashlib.sha256()
+    disposals = {d[0]: d[1:] for d in Disposal.objects.values_list(
+        "event_id", "relevant_date", "offence", "court", "kind", "months", "life",
+        "restriction_order", "suspended").iterator(chunk_size=20000)}
+    addresses: dict[int, list[tuple[Any, ...]]] = {}
+    for row in Address.objects.order_by("id").values_list(
+            "event_id", "kind", "line1", "line2", "town", "postcode", "from_date"
+    ).iterator(chunk_size=20000):
+        addresses.setdefault(row[0], []).append(row[1:])
+    aliases: dict[int, list[tuple[Any, ...]]] = {}
+    for row in Alias.objects.order_by("id").values_list(
+            "event_id", "family_name", "given_names", "used_from", "used_to"):
+        aliases.setdefault(row[0], []).append(row[1:])
+    events: dict[int, list[tuple[Any, ...]]] = {}
+    for row in Event.objects.filter(source=SOURCE).order_by("person_id", "effective_date", "id") \
+            .values_list("person_id", "id", "kind", "effective_date", "details") \
+            .iterator(chunk_size=20000):
+        events.setdefault(row[0], []).append(row[1:])
+    people = Person.objects.order_by("reference").values_list(
+        "id", "reference", "force_id", "offender_manager_id", "family_name", "given_names",
+        "date_of_birth", "sex", "pnc_id", "cro_number", "ni_number", "passport_number")
+    for pid, reference, force, manager, *rest in people.iterator(chunk_size=20000):
+        lines = ["|".join(str(_canon(v)) for v in (reference, force, usernames.get(manager, ""),
+                                                    *rest))]
+        for eid, kind, when, details in events.get(pid, []):
+            lines.append(event_line(kind, when, details))
+            if eid in disposals:
+                lines.append("D|" + "|".join(str(_canon(v)) for v in disposals[eid]))
+            for a in addresses.get(eid, []):
+                lines.append("A|" + "|".join(str(_canon(v)) for v in a))
+            for al in aliases.get(eid, []):
+                lines.append("N|" + "|".join(str(_canon(v)) for v in al))
+        for line in lines:
+            digest.update(line.encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def generated_digest(seed: int, scale: float) -> str:
+    """The digest :func:`database_digest` should give after ``build_demo(seed, scale)``."""
+    from .generator import people_digest
+
+    return people_digest(generate(seed, scale))
+
+
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoReport", "ForceBatch", "build_demo",
+           "database_digest", "generated_digest", "read_plan", "recorded_at", "reset_database"]
+_ = (math, NATIONAL_RATE_PER_100K)
