@@ -43,7 +43,11 @@ DAY = dt.timedelta(days=1)
 def typical_cases(n: int, seed: int = 1) -> list[Case]:
     """Synthetic cases shaped like a caseload: mostly one disposal, some custody, 5-10 notes."""
     rnd = random.Random(seed)
-    kinds = ["imprisonment"] * 5 + ["other"] * 2 + ["caution", "hospital_order", "conditional_discharge"]
+    kinds = (
+        ["imprisonment"] * 5
+        + ["other"] * 2
+        + ["caution", "hospital_order", "conditional_discharge"]
+    )
     cases = []
     for _ in range(n):
         born = dt.date(1950, 1, 1) + rnd.randrange(20000) * DAY

@@ -12,8 +12,8 @@ import pytest
 
 import whereabouts.rules
 from whereabouts.rules import Answer, Case, Disposal, evaluate, get_pack, pack_names, register_pack
-from whereabouts.rules.england_wales.params import PARAMS
 from whereabouts.rules.dates import month_span_days
+from whereabouts.rules.england_wales.params import PARAMS
 
 PACKAGE = Path(whereabouts.rules.__file__).parent
 STDLIB = set(sys.stdlib_module_names)
@@ -88,11 +88,17 @@ def test_a_second_jurisdiction_can_be_added_beside_england_and_wales() -> None:
         def evaluate(self, case: Case) -> Answer:
             base = evaluate(case)
             return Answer(self.name, case.as_at, False, base.first_day, base.first_day, "P1Y",
-                          "toy", None, "toy", None, None, None, "compliant")  # fmt: skip
+                          "toy", None, "toy", None, None, None, "compliant", (), case)  # fmt: skip
+
+        def explain(self, case: Case) -> tuple[str, ...]:
+            return ("A toy pack explains nothing.",)
 
     register_pack(Everywhere())
-    case = Case(dt.date(1980, 1, 1), dt.date(2020, 1, 1), (Disposal(dt.date(2019, 1, 1), "caution"),))
+    case = Case(
+        dt.date(1980, 1, 1), dt.date(2020, 1, 1), (Disposal(dt.date(2019, 1, 1), "caution"),)
+    )
     assert evaluate(case, pack="test_toy_pack").period_basis == "toy"
+    assert evaluate(case, pack="test_toy_pack").explanation == ("A toy pack explains nothing.",)
     assert evaluate(case).period_basis.startswith("SOA 2003")
     with pytest.raises(ValueError):
         register_pack(Everywhere())

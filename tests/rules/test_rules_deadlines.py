@@ -161,7 +161,8 @@ class TestTheLawInForceOnTheDay:
     england_wales_in_force pack applies each dated rule as in force on the event's date."""
 
     NFA_2010 = case(
-        disposal("2009-01-01", months=20), notifications=(notified("2010-03-01", "change", nfa=True),)
+        disposal("2009-01-01", months=20),
+        notifications=(notified("2010-03-01", "change", nfa=True),),
     )
 
     def test_the_contract_applies_weekly_notification_to_a_no_fixed_abode_notice_of_2010(

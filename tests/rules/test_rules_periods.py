@@ -237,7 +237,9 @@ def test_consecutive_terms_given_on_different_days_each_count_from_their_own_dat
         "A term of 913 days may be either side of 30 calendar months and is refused",
     ],
 )
-def test_a_term_in_days_that_straddles_a_threshold_is_refused(field: str, d: dict[str, Any]) -> None:
+def test_a_term_in_days_that_straddles_a_threshold_is_refused(
+    field: str, d: dict[str, Any]
+) -> None:
     with pytest.raises(CaseError) as caught:
         explain(case(d))
     assert caught.value.field == field
@@ -262,4 +264,6 @@ def test_the_explanation_gives_one_sentence_per_step() -> None:
 def test_the_explanation_of_a_halved_period_says_why() -> None:
     sentence = explain(case(disposal(R, "caution"), dob=AGED_15))["explanation"][0]
     assert "the person was 15" in sentence
-    assert "2 years beginning with that date, halved to 1 year as the person was under 18" in sentence
+    assert (
+        "2 years beginning with that date, halved to 1 year as the person was under 18" in sentence
+    )

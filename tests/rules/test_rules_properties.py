@@ -77,7 +77,9 @@ def test_under_18_is_before_the_18th_birthday(born: dt.date, on: dt.date) -> Non
         assert eighteenth == dt.date(born.year + 18, 3, 1)
 
 
-KINDS = st.sampled_from(["imprisonment", "hospital_order", "caution", "conditional_discharge", "other"])
+KINDS = st.sampled_from(
+    ["imprisonment", "hospital_order", "caution", "conditional_discharge", "other"]
+)
 
 
 @st.composite
@@ -105,7 +107,9 @@ def cases(draw: st.DrawFn) -> Case:
     away = []
     for _ in range(draw(st.integers(0, 4))):
         start = first + dt.timedelta(days=draw(st.integers(-30, 4000)))
-        away.append(AwayPeriod(start, start + dt.timedelta(days=draw(st.integers(0, 400))), "custody"))
+        away.append(
+            AwayPeriod(start, start + dt.timedelta(days=draw(st.integers(0, 400))), "custody")
+        )
     notes = [
         Notification(
             first + dt.timedelta(days=draw(st.integers(-100, 4000))),
@@ -177,7 +181,9 @@ def _months(iso: str | None) -> int:
 
 @settings(max_examples=200)
 @given(cases(), recent)
-def test_compliance_on_another_date_equals_evaluating_on_that_date(case: Case, day: dt.date) -> None:
+def test_compliance_on_another_date_equals_evaluating_on_that_date(
+    case: Case, day: dt.date
+) -> None:
     assume(day >= case.date_of_birth)
     answer = evaluate(case)
     assert compliance_on(answer, day) == evaluate(dataclasses.replace(case, as_at=day)).compliance
@@ -185,7 +191,9 @@ def test_compliance_on_another_date_equals_evaluating_on_that_date(case: Case, d
 
 @settings(max_examples=200)
 @given(cases(), st.randoms())
-def test_the_order_of_notifications_and_periods_away_does_not_matter(case: Case, rnd: object) -> None:
+def test_the_order_of_notifications_and_periods_away_does_not_matter(
+    case: Case, rnd: object
+) -> None:
     notes, away = list(case.notifications), list(case.away)
     rnd.shuffle(notes)  # type: ignore[attr-defined]
     rnd.shuffle(away)  # type: ignore[attr-defined]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import random
 import time
 import zoneinfo
@@ -40,7 +39,6 @@ from whereabouts.register.forces import force_rows
 from whereabouts.register.models import Address, Alias, Disposal, Event, Force, Person
 
 from .calibration import (
-    NATIONAL_RATE_PER_100K,
     SCENARIO_REGION,
     ForceTarget,
     english_region_rank,
@@ -48,13 +46,13 @@ from .calibration import (
 )
 from .generator import (
     DEMO_OFFENDER_MANAGER,
-    ForceBatch,
     GenPerson,
     event_line,
     generate,
     offender_manager_usernames,
 )
 from .missing import MissingPlanEntry, plan_counts, plan_to_json
+from .places import MALE_GIVEN, SURNAMES
 
 #: The one password of the demo users (12+ characters, as AUTH_PASSWORD_VALIDATORS ask).
 DEMO_PASSWORD = "whereabouts-demo"
@@ -308,8 +306,6 @@ def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
     joined = recorded_at(dt.date(2017, 1, 3))
     demo_hash = make_password(DEMO_PASSWORD)  # one hash for all six: one slow PBKDF2 run
     users, profiles = [], []
-    from .places import MALE_GIVEN, SURNAMES
-
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     for target in targets:
         for username in offender_manager_usernames(target):
@@ -399,10 +395,9 @@ def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
         people = writer.counts["person"]
         audit.record(actor=None, action=AuditAction.COLLECTION,
                      what=f"demo build: {people} synthetic people (seed {seed}, scale {scale:g})")
-    rows = {f"{t}s" if t != "address" else "addresses": writer.counts[t]
-            for t in writer.TABLES}
-    rows["aliases"] = rows.pop("aliass")
-    rows["users"] = len(manager_ids)
+    rows = {"people": writer.counts["person"], "events": writer.counts["event"],
+            "disposals": writer.counts["disposal"], "addresses": writer.counts["address"],
+            "aliases": writer.counts["alias"], "users": len(manager_ids)}
     plan_path = write_plan(plan, seed=seed, scale=scale)
     report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,
                         plan=plan, rows=rows, plan_path=str(plan_path))
@@ -511,6 +506,5 @@ def generated_digest(seed: int, scale: float) -> str:
     return people_digest(generate(seed, scale))
 
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoReport", "ForceBatch", "build_demo",
-           "database_digest", "generated_digest", "read_plan", "recorded_at", "reset_database"]
-_ = (math, NATIONAL_RATE_PER_100K)
+__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoReport", "build_demo", "database_digest",
+           "generated_digest", "read_plan", "recorded_at", "reset_database"]

@@ -362,7 +362,6 @@ class ForceGenerator:
         """(recipe, disposal, age on the relevant date)."""
         rng = self.rng
         youth = rng.random() < YOUTH_SHARE
-        recipes = YOUTH_RECIPES if youth else ADULT_RECIPES
         recipe = (PICK_YOUTH_RECIPE if youth else PICK_ADULT_RECIPE)(rng)
         months: int | None = None
         life = restriction = suspended = False

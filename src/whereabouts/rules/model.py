@@ -8,7 +8,6 @@ case written for version 1 means exactly what it meant before.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
@@ -75,8 +74,9 @@ class Answer:
     """What the law requires of the person, and whether they are meeting it, as at ``as_at``.
 
     ``away_periods`` is carried so that :func:`compliance_on` can answer for another date
-    without evaluating the case again. ``explanation`` is written on first access: a sweep
-    over every case never asks for it, an officer's screen always does.
+    without evaluating the case again. ``explanation`` is written on first access, by the pack
+    that gave the answer (from ``case``): a sweep over every case never asks for it, and an
+    answer holds no closures or sentences that the garbage collector would have to visit.
     """
 
     pack: str
@@ -93,12 +93,16 @@ class Answer:
     next_due_basis: str | None
     compliance: str
     away_periods: tuple[AwayPeriod, ...] = ()
-    steps: tuple[Callable[[], str], ...] = field(default=(), repr=False, compare=False)
+    case: Case | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def explanation(self) -> tuple[str, ...]:
         """One plain-English sentence per step of reasoning, in order."""
-        return tuple(step() for step in self.steps)
+        if self.case is None:
+            return ()
+        from .registry import get_pack
+
+        return get_pack(self.pack).explain(self.case)
 
 
 _ANSWER_FIELDS = tuple(f.name for f in fields(Answer))

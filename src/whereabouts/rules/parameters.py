@@ -9,9 +9,9 @@ can answer "what did the law require on that day?" as well as "what does it requ
 from __future__ import annotations
 
 import json
+import pkgutil
 from dataclasses import dataclass
 from datetime import date
-import pkgutil
 from typing import Any
 
 

@@ -128,16 +128,22 @@ def _check_disposal(d: Disposal, path: str, born: date) -> None:
     if d.life and d.kind != "imprisonment":
         raise CaseError(f"{path}.life", f"applies only to imprisonment, not {d.kind}")
     if d.restriction_order and d.kind != "hospital_order":
-        raise CaseError(f"{path}.restriction_order", f"applies only to hospital_order, not {d.kind}")
+        raise CaseError(
+            f"{path}.restriction_order", f"applies only to hospital_order, not {d.kind}"
+        )
     if d.suspended and (d.kind != "imprisonment" or d.life):
         what = "life imprisonment" if d.life else d.kind
-        raise CaseError(f"{path}.suspended", f"applies only to a fixed term of imprisonment, not {what}")
+        raise CaseError(
+            f"{path}.suspended", f"applies only to a fixed term of imprisonment, not {what}"
+        )
     given = [name for name in ("months", "weeks", "days") if getattr(d, name) is not None]
     if d.kind == "imprisonment" and not d.life:
         if not given:
             raise CaseError(f"{path}.months", "is required for imprisonment unless life is true")
         if len(given) > 1:
-            raise CaseError(f"{path}.{given[1]}", f"give the term once: {given[0]} is already given")
+            raise CaseError(
+                f"{path}.{given[1]}", f"give the term once: {given[0]} is already given"
+            )
     elif d.kind in ("conditional_discharge", "detention_and_training_order"):
         for name in given:
             if name != "months":

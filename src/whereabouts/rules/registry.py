@@ -1,6 +1,7 @@
 """Rule packs by name, so that a second jurisdiction can sit beside England and Wales.
 
-A pack is anything with a ``name`` and an ``evaluate(case) -> Answer``. Packs register
+A pack is anything with a ``name``, an ``evaluate(case) -> Answer`` and an
+``explain(case) -> tuple[str, ...]`` (the sentences, which answers fetch when read). Packs register
 themselves when their package is imported; :mod:`whereabouts.rules` imports the packs it
 ships, so ``get_pack("england_wales")`` works without further set-up.
 """
@@ -19,6 +20,8 @@ class RulePack(Protocol):
     def name(self) -> str: ...
 
     def evaluate(self, case: Case) -> Answer: ...
+
+    def explain(self, case: Case) -> tuple[str, ...]: ...
 
 
 _PACKS: dict[str, RulePack] = {}

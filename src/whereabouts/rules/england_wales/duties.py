@@ -10,8 +10,8 @@ explanation is read.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ..away import Interval, containing, nth_day_not_away
 from ..dates import period_last_day
@@ -22,8 +22,7 @@ from .periods import DisposalPeriod
 Step = Callable[[], str]
 
 
-@dataclass(frozen=True, slots=True)
-class Due:
+class Due(NamedTuple):
     """The next notification: ``last_day`` is an ordinal; ``steps`` explain it."""
 
     kind: str

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 from ..away import merge
-from ..dates import birthday
 from ..compliance import AWAY, ENDED, OVERDUE, status
+from ..dates import birthday
 from ..model import Answer, Case, build_answer
 from .duties import Due, Step, initial_due, periodic_due, waiver
 from .params import Params
 from .periods import Classifier, DisposalPeriod, Term, disposal_period, group_terms
-from .review import review
+from .review import NOT_REVIEWABLE, not_reviewable, review
 from .words import iso_duration
 
 
@@ -42,6 +42,16 @@ class EnglandWales:
 
     def evaluate(self, case: Case) -> Answer:
         """The answer for ``case`` as at ``case.as_at`` (raises ``CaseError`` on a bad term)."""
+        return self._run(case, None)
+
+    def explain(self, case: Case) -> tuple[str, ...]:
+        """The explanation of the answer for ``case``: one sentence per step of reasoning."""
+        steps: list[Step] = []
+        self._run(case, steps)
+        return tuple(step() for step in steps)
+
+    def _run(self, case: Case, steps: list[Step] | None) -> Answer:
+        """Evaluate ``case``; when ``steps`` is a list, record each step of reasoning in it."""
         p = self.params
         disposals = case.disposals
         groups: dict[str, Term] = {}
@@ -54,7 +64,8 @@ class EnglandWales:
         periods = [
             disposal_period(case, i, classifier, groups, adult_from) for i in range(len(disposals))
         ]
-        steps: list[Step] = [period.sentence for period in periods]
+        if steps is not None:
+            steps.extend(period.sentence for period in periods)
 
         if len(periods) == 1:
             governing = periods[0]
@@ -64,30 +75,43 @@ class EnglandWales:
             first_day = min(period.relevant_date for period in periods)
             indefinite = any(period.last_day is None for period in periods)
             governing = _governing(periods, indefinite)
-            steps.append(_whole(len(periods), first_day, governing))
+            if steps is not None:
+                steps.append(_whole(len(periods), first_day, governing))
         last_day = governing.last_day
         length = None if governing.months is None else iso_duration(governing.months)
 
-        eligible, review_basis, review_step = review(case, periods, p)
-        steps.append(review_step)
+        if indefinite:
+            eligible, review_basis, review_step = review(case, periods, p)
+        else:
+            eligible, review_basis, review_step = None, NOT_REVIEWABLE, not_reviewable
+        if steps is not None:
+            steps.append(review_step)
 
         away = case.away
-        merged = merge((a.start.toordinal(), a.end.toordinal()) for a in away) if away else ()
+        if len(away) == 1:
+            merged: tuple[tuple[int, int], ...] = (
+                (away[0].start.toordinal(), away[0].end.toordinal()),
+            )
+        else:
+            merged = merge((a.start.toordinal(), a.end.toordinal()) for a in away) if away else ()
         due = self._next_due(case, periods, merged)
-        steps.extend(due.steps)
+        if steps is not None:
+            steps.extend(due.steps)
         due_last: date | None = date.fromordinal(due.last_day)
         kind: str | None = due.kind
         due_basis: str | None = due.basis
         if last_day is not None and due.last_day > last_day.toordinal():
-            steps.append(lambda: _after_end(last_day))
+            if steps is not None:
+                steps.append(lambda: _after_end(last_day))
             due_last = kind = due_basis = None
 
         as_at = case.as_at
         compliance = status(as_at, last_day, away, due_last)
-        steps.append(lambda: _compliance_sentence(case, compliance, last_day, kind, due_last))
+        if steps is not None:
+            steps.append(lambda: _compliance_sentence(case, compliance, last_day, kind, due_last))
         return build_answer(
             self._name, as_at, indefinite, first_day, last_day, length, governing.basis,
-            eligible, review_basis, kind, due_last, due_basis, compliance, away, tuple(steps),
+            eligible, review_basis, kind, due_last, due_basis, compliance, away, case,
         )  # fmt: skip
 
     def _next_due(
@@ -116,7 +140,9 @@ class EnglandWales:
             waived = waiver(case, relevant, periods, initial)
             if waived is not None:
                 periodic = periodic_due(latest, kinds, nfa, merged, p, self.in_force)
-                return Due(periodic.kind, periodic.last_day, periodic.basis, (waived, *periodic.steps))
+                return Due(
+                    periodic.kind, periodic.last_day, periodic.basis, (waived, *periodic.steps)
+                )
         return initial
 
 
@@ -163,7 +189,9 @@ def _compliance_sentence(
 ) -> str:
     as_at = case.as_at
     if compliance == ENDED:
-        return f"As at {as_at} the requirement has ended: the notification period ended on {last_day}."
+        return (
+            f"As at {as_at} the requirement has ended: the notification period ended on {last_day}."
+        )
     if compliance == AWAY:
         reason = next((a.reason for a in case.away if a.start <= as_at <= a.end), "away")
         return (

@@ -245,8 +245,10 @@ def _describe(d: Disposal, p: Params, term: Term | None) -> str:
             f"detention ({_total_words(own_term(d, p))}) counts as imprisonment"
         )
     elif kind == "hospital_order":
-        text = "a hospital order " + ("with" if d.restriction_order else "without") + (
-            " a restriction order"
+        text = (
+            "a hospital order "
+            + ("with" if d.restriction_order else "without")
+            + (" a restriction order")
         )
     elif kind == "caution":
         text = "a caution"
@@ -256,7 +258,7 @@ def _describe(d: Disposal, p: Params, term: Term | None) -> str:
         text = "a disposal of another description (such as a fine or community order)"
     if d.consecutive_group is not None and term is not None:
         text += (
-            f", consecutive with the other terms in group \"{d.consecutive_group}\", "
+            f', consecutive with the other terms in group "{d.consecutive_group}", '
             f"{_total_words(term)} in all"
         )
     return text

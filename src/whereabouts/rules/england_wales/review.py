@@ -24,11 +24,7 @@ def review(
     """(first eligible date or ``None``, basis, the step that explains it)."""
     indefinite = [period for period in periods if period.last_day is None]
     if not indefinite:
-        return (
-            None,
-            "SOA 2003 s.91A: review applies only to indefinite notification requirements",
-            _fixed,
-        )
+        return None, NOT_REVIEWABLE, not_reviewable
     chosen = max(indefinite, key=lambda period: (period.relevant_date, period.index))
     relevant = chosen.relevant_date
     first: date | None = None
@@ -71,5 +67,9 @@ def review(
     )
 
 
-def _fixed() -> str:
+NOT_REVIEWABLE = "SOA 2003 s.91A: review applies only to indefinite notification requirements"
+
+
+def not_reviewable() -> str:
+    """The step for a fixed period."""
     return "The requirement is for a fixed period, so there is no review under s.91A."
