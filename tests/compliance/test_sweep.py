@@ -181,3 +181,41 @@ def test_the_bulk_reader_and_the_single_person_reader_build_the_same_case(regist
     assert [(a.reason, a.start, a.end) for a in case.away] == [
         ("hospital", dt.date(2020, 5, 1), dt.date(2020, 5, 19))
     ]
+
+
+def test_a_sweep_interrupted_while_writing_leaves_the_previous_state_intact(register,
+                                                                            monkeypatch):
+    run_sweep(dt.date(2020, 6, 1))
+    before = (statuses(), tasks(), SweepRun.objects.count())
+    real = sweep_module._write_statuses
+
+    def write_then_fail(*args: Any) -> None:
+        real(*args)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(sweep_module, "_write_statuses", write_then_fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_sweep(dt.date(2021, 6, 1))
+    assert (statuses(), tasks(), SweepRun.objects.count()) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_worker_processes_give_the_same_statuses_as_one(make_person):
+    people = []
+    for i in range(7):
+        person = make_person(dob=f"198{i}-01-0{i + 1}")
+        record(person, "disposal", f"201{i}-03-01",
+               disposal=DisposalInput(offence="SOA 2003 s.3", kind="imprisonment",
+                                      months=5 + i * 6))
+        if i % 2:
+            record(person, "notification.initial", f"201{i}-03-02")
+        people.append(person)
+    as_at = dt.date(2020, 6, 1)
+    run_sweep(as_at, workers=1, chunk=3)
+    one, one_tasks = statuses(), tasks()
+    ComplianceStatus.objects.all().delete()
+    Task.objects.all().delete()
+    result = run_sweep(as_at, workers=2, chunk=3)
+    assert result.people == 7
+    assert statuses() == one
+    assert tasks() == one_tasks

@@ -70,7 +70,9 @@ class TestTheContractExample:
             "length": "P10Y",
             "first_day": "2019-02-01",
             "last_day": "2029-01-31",
-            "basis": "SOA 2003 s.82(1): imprisonment for more than 6 months but less than 30 months",
+            "basis": (
+                "SOA 2003 s.82(1): imprisonment for more than 6 months but less than 30 months"
+            ),
         }
         assert answer["review"]["first_eligible"] is None
         assert answer["next_due"] == {

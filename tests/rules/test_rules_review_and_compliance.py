@@ -16,7 +16,7 @@ REVIEWS: list[tuple[str, str, list[dict[str, Any]], list[dict[str, Any]], str | 
     ("An adult first notified on 2010-03-15 may apply for review from 2025-03-15",
      "1970-01-01", [disposal("2010-03-12", months=36)], [notified("2010-03-15", "initial")],
      "2025-03-15", "s.91B(2)(a)"),
-    ("Someone under 18 on the relevant date, first notified on 2010-03-15, may apply from 2018-03-15",
+    ("A 16-year-old first notified on 2010-03-15 may apply for review from 2018-03-15",
      "1994-01-01", [disposal("2010-03-12", months=36)], [notified("2010-03-15", "initial")],
      "2018-03-15", "s.91B(2)(b)"),
     ("A first notification on 29 February counts 15 years to the end of February",

@@ -1,16 +1,20 @@
 """The daily sweep: apply the rules to every ledger, refresh the status cache, open tasks.
 
-It runs in one transaction, so an interruption leaves the previous state as it was, and it
-writes only what differs, so running it twice for the same date changes nothing.
+It writes in one transaction, so an interruption leaves the previous state as it was, and it
+writes only what differs, so running it twice for the same date changes nothing. On a large
+register the reading and the rules run in two processes (one per core); the writing stays in
+this one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import os
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from whereabouts import rules
@@ -126,9 +130,69 @@ class SweepResult:
     seconds: float
 
 
-def run_sweep(as_at: dt.date, *, chunk: int = 20000) -> SweepResult:
+Computed = tuple[int, int | None, StatusValues]
+
+
+def _compute_range(args: tuple[dt.date, int | None, int | None, int]) -> list[Computed]:
+    as_at, first_id, last_id, chunk = args
+    return [
+        (pid, manager, status_from_case(person_case, as_at))
+        for pid, manager, person_case in iter_cases(as_at, chunk=chunk, first_id=first_id,
+                                                    last_id=last_id)
+    ]
+
+
+PARALLEL_FROM = 20_000  # people; below this, starting processes costs more than it saves
+
+
+def _default_workers() -> int:
+    """Two processes on a large register on a file or server database, else one.
+
+    Workers read the ledger on their own connections, so the database must be one other
+    processes can see (not SQLite in memory) and no transaction may be open here, or they
+    would not see what it holds.
+    """
+    if connection.in_atomic_block or multiprocessing.get_start_method(True) == "spawn":
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    name = str(connection.settings_dict.get("NAME", ""))
+    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
+        return 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM register_person")
+        (people,) = cursor.fetchone()
+    return min(2, os.cpu_count() or 1) if people >= PARALLEL_FROM else 1
+
+
+def compute_statuses(as_at: dt.date, *, chunk: int, workers: int) -> list[Computed]:
+    """Every person's status as at ``as_at``, in person id order.
+
+    With several workers, the id range is split and each part is read and evaluated in its own
+    process (forked, after this process's connections are closed so none is shared).
+    """
+    if workers <= 1:
+        return _compute_range((as_at, None, None, chunk))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
+        first, last = cursor.fetchone()
+    if first is None:
+        return []
+    step = (last - first) // workers + 1
+    parts = [(as_at, first + i * step, min(first + (i + 1) * step - 1, last), chunk)
+             for i in range(workers)]
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_compute_range, parts)
+    return [row for part in results for row in part]
+
+
+def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None) -> SweepResult:
     """Sweep every ledger as at ``as_at``; see the module docstring."""
     started = timezone.now()
+    computed = compute_statuses(
+        as_at, chunk=chunk, workers=_default_workers() if workers is None else workers
+    )
     with transaction.atomic():
         existing = _existing_statuses()
         open_tasks: dict[tuple[int, str, dt.date], int] = {
@@ -146,9 +210,8 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000) -> SweepResult:
         new_tasks: list[Task] = []
         still_overdue: set[tuple[int, str, dt.date]] = set()
         people = 0
-        for pid, manager, person_case in iter_cases(as_at, chunk=chunk):
+        for pid, manager, values in computed:
             people += 1
-            values = status_from_case(person_case, as_at)
             old = existing.get(pid)
             if old != values:
                 (to_create if old is None else to_update).append((pid, values))

@@ -13,6 +13,7 @@ round trip; on PostgreSQL the id sequences are moved past them afterwards. Rows 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -20,7 +21,7 @@ import random
 import time
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,7 @@ class _Writer:
         self.next_id = {t: self._max_id(model) + 1 for t, (model, _) in self.TABLES.items()}
         self._dates: dict[dt.date, Any] = {}
         self._times: dict[dt.date, Any] = {}
+        self._json: dict[tuple[tuple[str, Any], ...], str] = {}
         for model, columns in self.TABLES.values():
             expected = {f.column for f in model._meta.concrete_fields}
             if expected != set(columns):
@@ -234,12 +236,6 @@ class _Writer:
             self._times[value] = out
         return out
 
-    def add(self, table: str, row: tuple[Any, ...]) -> None:
-        buffer = self.buffers[table]
-        buffer.append(row)
-        if len(buffer) >= BATCH:
-            self.flush()
-
     def flush(self) -> None:
         # Parents first, so that the database never sees an orphan even with immediate FKs.
         for table in ("person", "event", "disposal", "address", "alias"):
@@ -262,6 +258,28 @@ class _Writer:
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
 
+    @contextlib.contextmanager
+    def fast_load(self) -> Iterator[None]:
+        """On an empty SQLite register, drop the ledger tables' secondary indexes for the
+        load and create them again, from their own saved SQL, at the end (inside the same
+        transaction): building an index once over sorted rows is much cheaper than keeping
+        it up to date row by row."""
+        tables = [model._meta.db_table for model, _ in self.TABLES.values()]
+        if self.postgres or any(self.next_id[t] != 1 for t in self.TABLES):
+            yield
+            return
+        marks = ", ".join(["%s"] * len(tables))
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           f"sql IS NOT NULL AND tbl_name IN ({marks})", tables)
+            saved = cursor.fetchall()
+            for name, _ in saved:
+                cursor.execute(f"DROP INDEX {self.ops.quote_name(name)}")
+        yield
+        with self.connection.cursor() as cursor:
+            for _, sql in saved:
+                cursor.execute(sql)
+
     def finish(self) -> None:
         self.flush()
         if self.postgres:
@@ -271,32 +289,45 @@ class _Writer:
                     cursor.execute(sql)
 
     # -- one person ---------------------------------------------------------------------
+    def details_json(self, details: dict[str, Any]) -> str:
+        """``json.dumps(details)``, cached: most details repeat (outcomes, stations, ...)."""
+        key = tuple(details.items())
+        text = self._json.get(key)
+        if text is None:
+            text = self._json[key] = json.dumps(details)
+        return text
+
     def person(self, person: GenPerson, manager_ids: dict[str, int]) -> None:
         pid = self.take_id("person")
-        registered = person.events[0].date
-        self.add("person", (
+        b = self.buffers
+        b["person"].append((
             pid, person.reference, person.force, manager_ids[person.offender_manager],
             person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
             person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
-            self.recorded(registered), None))
-        dumps = json.dumps
+            self.recorded(person.events[0].date), None))
+        events, disposals, addresses, aliases = b["event"], b["disposal"], b["address"], b["alias"]
+        ids = self.next_id
+        eid = ids["event"]
+        date, recorded, details_json = self.date, self.recorded, self.details_json
         for event in person.events:
-            eid = self.take_id("event")
-            when = self.date(event.date)
-            self.add("event", (eid, pid, event.kind, when, self.recorded(event.date), None,
-                               SOURCE, dumps(event.details), None, ""))
+            when = date(event.date)
+            events.append((eid, pid, event.kind, when, recorded(event.date), None, SOURCE,
+                           details_json(event.details), None, ""))
             d = event.disposal
             if d is not None:
-                self.add("disposal", (
-                    self.take_id("disposal"), eid, pid, self.date(d.relevant_date), d.offence,
+                disposals.append((
+                    self.take_id("disposal"), eid, pid, date(d.relevant_date), d.offence,
                     d.court, d.kind, d.months, d.life, d.restriction_order, d.suspended))
             for a in event.addresses:
-                self.add("address", (self.take_id("address"), eid, pid, a.kind, a.line1,
-                                     a.line2, a.town, a.postcode, when))
+                addresses.append((self.take_id("address"), eid, pid, a.kind, a.line1,
+                                  a.line2, a.town, a.postcode, when))
             for al in event.aliases:
-                self.add("alias", (self.take_id("alias"), eid, pid, al.family_name,
-                                   al.given_names, self.date(al.used_from),
-                                   self.date(al.used_to)))
+                aliases.append((self.take_id("alias"), eid, pid, al.family_name,
+                                al.given_names, date(al.used_from), date(al.used_to)))
+            eid += 1
+        ids["event"] = eid
+        if len(events) >= BATCH:
+            self.flush()
 
 
 def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
@@ -377,24 +408,38 @@ def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
              f"people in {len(targets)} forces (seed {seed}, scale {scale:g})")
     registered: dict[str, int] = {}
     plan: list[MissingPlanEntry] = []
-    with transaction.atomic():
-        manager_ids = _create_users(seed, targets)
-        writer = _Writer()
-        region_done = False
-        for batch in generate(seed, scale):
-            registered[batch.target.slug] = len(batch.people)
-            plan.extend(batch.plan)
-            for person in batch.people:
-                writer.person(person, manager_ids)
-            if not region_done and all(t.slug in registered for t in targets
-                                       if t.region == SCENARIO_REGION):
-                region_done = True
-                progress(f"  {SCENARIO_REGION} region done "
-                         f"({time.perf_counter() - started:.1f} s)")
-        writer.finish()
-        people = writer.counts["person"]
-        audit.record(actor=None, action=AuditAction.COLLECTION,
-                     what=f"demo build: {people} synthetic people (seed {seed}, scale {scale:g})")
+    connection = connections[DEFAULT_DB_ALIAS]
+    # SQLite checks each foreign key as a row goes in; check them all once at the end instead
+    # (Django's own loaddata does the same). It cannot be switched off inside a transaction,
+    # where this simply has no effect.
+    unchecked = connection.vendor == "sqlite" and connection.disable_constraint_checking()
+    try:
+        with transaction.atomic():
+            manager_ids = _create_users(seed, targets)
+            writer = _Writer()
+            with writer.fast_load():
+                region_left = {t.slug for t in targets if t.region == SCENARIO_REGION}
+                for batch in generate(seed, scale):
+                    registered[batch.target.slug] = len(batch.people)
+                    plan.extend(batch.plan)
+                    for person in batch.people:
+                        writer.person(person, manager_ids)
+                    if region_left:
+                        region_left.discard(batch.target.slug)
+                        if not region_left:
+                            progress(f"  {SCENARIO_REGION} region generated "
+                                     f"({time.perf_counter() - started:.1f} s)")
+                writer.finish()
+            if unchecked:
+                connection.check_constraints(
+                    table_names=[model._meta.db_table for model, _ in writer.TABLES.values()])
+            people = writer.counts["person"]
+            audit.record(actor=None, action=AuditAction.COLLECTION,
+                         what=f"demo build: {people} synthetic people (seed {seed}, "
+                              f"scale {scale:g})")
+    finally:
+        if unchecked:
+            connection.enable_constraint_checking()
     rows = {"people": writer.counts["person"], "events": writer.counts["event"],
             "disposals": writer.counts["disposal"], "addresses": writer.counts["address"],
             "aliases": writer.counts["alias"], "users": len(manager_ids)}

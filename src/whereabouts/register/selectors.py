@@ -62,7 +62,9 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
 
 
-def iter_cases(as_at: dt.date, *, chunk: int = 20000) -> Iterator[tuple[int, int | None, PersonCase]]:
+def iter_cases(
+    as_at: dt.date, *, chunk: int = 20000, first_id: int | None = None, last_id: int | None = None
+) -> Iterator[tuple[int, int | None, PersonCase]]:
     """Every person's case as at a date, in person id order, read in chunks of ids.
 
     Yields ``(person_id, offender_manager_id, case)``. Chunking by id range keeps memory flat
@@ -83,9 +85,11 @@ def iter_cases(as_at: dt.date, *, chunk: int = 20000) -> Iterator[tuple[int, int
         first, last = cursor.fetchone()
         if first is None:
             return
+        first = max(first, first_id) if first_id is not None else first
+        last = min(last, last_id) if last_id is not None else last
         low = first
         while low <= last:
-            high = low + chunk - 1
+            high = min(low + chunk - 1, last)
             live = (
                 "NOT EXISTS (SELECT 1 FROM register_event s WHERE s.supersedes_id = e.id)"
             )

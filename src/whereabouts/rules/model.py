@@ -118,5 +118,5 @@ def build_answer(*values: object) -> Answer:
     if len(values) != len(_ANSWER_FIELDS):
         raise TypeError(f"an Answer has {len(_ANSWER_FIELDS)} fields, not {len(values)}")
     answer = object.__new__(Answer)
-    answer.__dict__.update(zip(_ANSWER_FIELDS, values))
+    answer.__dict__.update(zip(_ANSWER_FIELDS, values, strict=True))
     return answer

@@ -153,19 +153,21 @@ def waiver(case: Case, relevant: date, periods: list[DisposalPeriod], initial: D
         notified = _initial_between(case.notifications, period.relevant_date, relevant)
         if notified is None:
             continue
-        earlier = period
-
-        def step() -> str:
-            until = "indefinitely" if earlier.last_day is None else f"until {earlier.last_day}"
-            return (
-                f"The initial notification for {relevant} is not required: the person was "
-                f"already subject because of the disposal on {earlier.relevant_date} ({until}), "
-                f"had given the initial notification for it on {notified}, and remains subject "
-                f"throughout the 3 days that end on {_iso(initial.last_day)} (SOA 2003 s.83(2))."
-            )
-
-        return step
+        return _waived(relevant, period, notified, initial.last_day)
     return None
+
+
+def _waived(relevant: date, earlier: DisposalPeriod, notified: date, window_end: int) -> Step:
+    def step() -> str:
+        until = "indefinitely" if earlier.last_day is None else f"until {earlier.last_day}"
+        return (
+            f"The initial notification for {relevant} is not required: the person was "
+            f"already subject because of the disposal on {earlier.relevant_date} ({until}), "
+            f"had given the initial notification for it on {notified}, and remains subject "
+            f"throughout the 3 days that end on {_iso(window_end)} (SOA 2003 s.83(2))."
+        )
+
+    return step
 
 
 def _initial_between(
