@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import whereabouts.rules
 from whereabouts.cli.rules_command import main
@@ -283,3 +285,41 @@ def test_wrong_arguments_print_usage_and_exit_2(argv: list[str]) -> None:
 def test_help_goes_to_standard_output() -> None:
     status, out, err = run(["--help"])
     assert (status, err) == (0, "") and out.startswith("usage:")
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12)
+    | st.sampled_from(["2019-02-01", "2019-02-30", "caution", "imprisonment", "custody"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["date", "kind", "months", "from", "to", "x"]), children,
+                      max_size=3),
+    max_leaves=10,
+)  # fmt: skip
+FIELDS = [
+    "date_of_birth", "as_at", "disposals", "away", "notifications", "disposals[0]",
+    "disposals[0].date", "disposals[0].kind", "disposals[0].months", "disposals[0].life",
+    "disposals[0].restriction_order", "disposals[0].weeks", "disposals[0].consecutive_group",
+    "away[0]", "away[0].from", "away[0].to", "away[0].reason", "notifications[0].date",
+    "notifications[0].kind", "notifications[0].no_fixed_abode", "apply_s83_waiver",
+]  # fmt: skip
+
+
+def _answered_or_refused(status: int, out: str, err: str) -> None:
+    if status == 0:
+        assert err == "" and set(json.loads(out)) == {
+            "notification_period", "review", "next_due", "compliance", "explanation",
+        }  # fmt: skip
+    else:
+        assert status == 2 and out == "" and err.count("\n") == 1 and ": " in err
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_any_json_at_all_is_answered_or_refused_in_one_line(value: Any) -> None:
+    _answered_or_refused(*run_case(value))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(FIELDS), json_values)
+def test_any_value_in_any_field_is_answered_or_refused_in_one_line(field: str, value: Any) -> None:
+    _answered_or_refused(*run_case(with_(field, value)))

@@ -513,6 +513,10 @@ class ForceGenerator:
                     continue
             made = due - _days(self.ri(0, 34))
             if made > stop:
+                if due > stop:
+                    return out
+                made = stop  # the deadline falls before ``stop``: notify in time all the same
+            if made <= last:
                 return out
             out.append((made, "periodic"))
             last = made
