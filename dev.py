@@ -23,7 +23,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 PY = BIN / "python"
 
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs on any python3
     sys.exit("whereabouts needs Python 3.11 or newer; this is " + sys.version.split()[0])
 
 
@@ -77,7 +77,8 @@ def test(args: argparse.Namespace) -> int:
         try:
             with pgserver.throwaway_server() as url:
                 pg_env = dict(env, DATABASE_URL=url, WHEREABOUTS_REQUIRE_POSTGRES="1")
-                steps.append(("postgresql", subprocess.run(pytest, cwd=ROOT, env=pg_env).returncode))
+                run = subprocess.run(pytest, cwd=ROOT, env=pg_env)
+                steps.append(("postgresql", run.returncode))
         except (RuntimeError, subprocess.CalledProcessError, KeyError) as exc:
             print(f"Could not start PostgreSQL: {exc}", file=sys.stderr)
             steps.append(("postgresql", 1))
@@ -89,7 +90,9 @@ def test(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p_demo = sub.add_parser("demo", help="install, build the seed scenario and serve it")
     p_demo.add_argument("--port", type=int, default=8000)

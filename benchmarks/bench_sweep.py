@@ -114,7 +114,9 @@ def load(n: int) -> None:
             flush(table)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
-            cur.execute("SELECT setval('register_event_id_seq', (SELECT max(id) FROM register_event))")
+            cur.execute(
+                "SELECT setval('register_event_id_seq', (SELECT max(id) FROM register_event))"
+            )
             cur.execute("ANALYZE")
 
 

@@ -224,7 +224,8 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None)
                         person_id=pid, kind=OVERDUE_TASK, due_kind=values.next_due_kind,
                         due_last_day=values.next_due_last_day, assigned_to_id=manager,
                         opened_as_at=as_at,
-                        title=f"The {label} due by {values.next_due_last_day:%d %B %Y} was not made",
+                        title=(f"The {label} due by {values.next_due_last_day:%d %B %Y} "
+                               "was not made"),
                     ))
         _write_statuses(to_create, to_update)
         Task.objects.bulk_create(new_tasks, batch_size=5000)

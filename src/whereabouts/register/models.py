@@ -159,7 +159,8 @@ class Disposal(AppendOnlyModel):
     offence = models.CharField(max_length=200, help_text="Statute and section, e.g. SOA 2003 s.3")
     court = models.CharField(max_length=120, blank=True)
     kind = models.CharField(max_length=30, choices=DisposalKind.choices)
-    months = models.PositiveIntegerField(null=True, blank=True, help_text="Term or discharge length")
+    months = models.PositiveIntegerField(null=True, blank=True,
+                                         help_text="Term or discharge length")
     life = models.BooleanField(default=False)
     restriction_order = models.BooleanField(default=False)
     suspended = models.BooleanField(default=False)

@@ -106,7 +106,8 @@ def iter_cases(
                     (_as_date(when), kind, months, bool(life), bool(restricted))
                 )
             cursor.execute(
-                f"SELECT e.person_id, e.kind, {text('e.effective_date')}, {nfa} FROM register_event e "
+                f"SELECT e.person_id, e.kind, {text('e.effective_date')}, {nfa} "
+                "FROM register_event e "
                 f"WHERE e.person_id BETWEEN %s AND %s AND e.kind IN ({kind_marks}) "
                 f"AND e.effective_date <= %s AND {live} "
                 "ORDER BY e.person_id, e.effective_date, e.id",

@@ -171,7 +171,8 @@ def _check_sequence(person: Person, kind: str, when: dt.date, ignore: Event | No
     events = [e for e in _live_events(person) if ignore is None or e.pk != ignore.pk]
     death = next((e for e in events if e.kind == EventKind.DEATH), None)
     if death is not None and when > death.effective_date:
-        raise InvalidInput("effective_date", f"is after the person's death on {death.effective_date}")
+        raise InvalidInput("effective_date",
+                           f"is after the person's death on {death.effective_date}")
     if kind == EventKind.DEATH and death is not None:
         raise InvalidInput("kind", "the person's death is already recorded")
     pairs = {**{s: s for s in AWAY_PAIRS}, **AWAY_ENDS}
