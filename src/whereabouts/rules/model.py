@@ -1,4 +1,7 @@
-"""The facts a rule pack reads and the answer it gives: plain frozen dataclasses.
+"""The facts a rule pack reads and the answer it gives: immutable plain records.
+
+The facts are named tuples rather than frozen dataclasses: a national sweep builds millions
+of them, and a frozen dataclass sets each field through ``object.__setattr__``.
 
 Nothing here knows a jurisdiction's law; the field names follow the rules contract
 (docs: /work/shared/design/rules-contract.md, "Input (version 1)") plus the optional
@@ -11,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 
 class CaseError(ValueError):
@@ -22,8 +26,7 @@ class CaseError(ValueError):
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Disposal:
+class Disposal(NamedTuple):
     """The disposal for one Schedule 3 offence; ``date`` is the relevant date (s.82(6))."""
 
     date: date
@@ -38,8 +41,7 @@ class Disposal:
     consecutive_group: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class AwayPeriod:
+class AwayPeriod(NamedTuple):
     """Whole days away, ``start`` and ``end`` inclusive (JSON ``from`` and ``to``)."""
 
     start: date
@@ -47,8 +49,7 @@ class AwayPeriod:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Notification:
+class Notification(NamedTuple):
     """A notification given in person."""
 
     date: date
@@ -56,8 +57,7 @@ class Notification:
     no_fixed_abode: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
+class Case(NamedTuple):
     """Everything the engine reads about one person, as at ``as_at``."""
 
     date_of_birth: date
