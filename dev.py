@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,8 +54,22 @@ def demo(args: argparse.Namespace) -> int:
     return subprocess.run(cmd, env=env).returncode
 
 
+def ensure_chromium() -> None:
+    """The interface tests drive Debian's Chromium; install it when missing and we can."""
+    if shutil.which("chromium"):
+        return
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-q"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env)
+    else:
+        print("Chromium is not installed: the browser tests will fail. "
+              "Install Debian's 'chromium' package.", file=sys.stderr)
+
+
 def test(args: argparse.Namespace) -> int:
     ensure_venv("dev.lock")
+    ensure_chromium()
     sys.path.insert(0, str(ROOT / "tools"))
     import pgserver  # noqa: PLC0415 - stdlib-only helper beside this script
 

@@ -39,6 +39,9 @@ def make_user(db: Any) -> Callable[..., Any]:
     from django.contrib.auth import get_user_model
 
     from whereabouts.access.models import StaffProfile
+    from whereabouts.register.forces import ensure_forces
+
+    ensure_forces()  # a transactional test's flush empties the reference tables too
 
     def make(username: str, role: str | None, force: str | None = "west-midlands") -> Any:
         user = get_user_model().objects.create_user(username=username, password="correct-horse-9")

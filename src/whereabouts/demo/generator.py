@@ -871,10 +871,11 @@ def event_line(kind: str, date: dt.date, details: dict[str, Any]) -> str:
 
 
 def people_digest(batches: Iterable[ForceBatch]) -> str:
+    """SHA-256 over every person and ledger, people in reference order."""
     digest = hashlib.sha256()
-    for batch in batches:
-        for person in sorted(batch.people, key=lambda p: p.reference):
-            for line in person_lines(person):
-                digest.update(line.encode())
-                digest.update(b"\n")
+    people = [p for batch in batches for p in batch.people]
+    for person in sorted(people, key=lambda p: p.reference):
+        for line in person_lines(person):
+            digest.update(line.encode())
+            digest.update(b"\n")
     return digest.hexdigest()

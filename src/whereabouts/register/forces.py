@@ -20,3 +20,14 @@ def force_rows() -> list[dict[str, Any]]:
             }
             for row in csv.DictReader(f)
         ]
+
+
+def ensure_forces() -> int:
+    """Load the forces if the table is empty (after a flush); returns how many were added."""
+    from .models import Force
+
+    if Force.objects.exists():
+        return 0
+    rows = force_rows()
+    Force.objects.bulk_create([Force(**row) for row in rows])
+    return len(rows)

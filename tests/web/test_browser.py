@@ -1,0 +1,80 @@
+"""The pages in a real browser: headless Chromium (Debian's), driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(settings.DATA_DIR) / "screenshots"
+
+
+@pytest.fixture
+def browser_page(live_server: Any) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the live
+    # server and the fixtures are still ordinary synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu",
+                  "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def sign_in(page: Any, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct-horse-9")
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
+    browser_page: Any, live_server: Any, make_person: Any, settings: Any
+) -> None:
+    from whereabouts.register import services
+    from whereabouts.register.services import DisposalInput
+
+    from ..conftest import TODAY
+
+    settings.WHEREABOUTS_TODAY = TODAY.isoformat()
+    person = make_person(family_name="Brown", given_names="Sam")
+    services.event_record(person_id=person.pk, kind="disposal", effective_date="2019-02-01",
+                          today=TODAY, recorded_by=None, source="test",
+                          disposal=DisposalInput(offence="SOA 2003 s.1", kind="imprisonment",
+                                                 months=40))
+    page = browser_page
+    sign_in(page, live_server.url, "om.one")
+    page.get_by_role("link", name="My caseload").click()
+    page.get_by_role("link", name=person.reference).click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Sam BROWN")
+    assert page.locator("#compliance").inner_text() == "overdue"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "person.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_password_is_refused_in_the_browser(browser_page: Any, live_server: Any,
+                                                    officer: Any) -> None:
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("om.one")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    assert "Your username or password is wrong." in page.get_by_role("alert").inner_text()
+    page.goto(f"{live_server.url}/people/")
+    assert page.url.startswith(f"{live_server.url}/login/")
