@@ -15,6 +15,7 @@ Conventions (documented in docs/register.md):
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -59,53 +60,97 @@ _ENDS = {str(end): str(start) for end, start in AWAY_ENDS.items()}
 _DEATH = str(EventKind.DEATH)
 
 
+def _same(value: dt.date) -> dt.date:
+    return value
+
+
 def build_case(
     *,
     date_of_birth: dt.date,
     as_at: dt.date,
     disposals: Sequence[LedgerDisposal],
     events: Iterable[LedgerEvent],
+    iso: bool = False,
 ) -> PersonCase:
     """The case as at ``as_at``; ``events`` must be live entries sorted by date then id.
 
     Plain tuples of the same shape as :class:`LedgerDisposal` and :class:`LedgerEvent` are
-    accepted too: the sweep passes rows straight from its query.
+    accepted too: the sweep passes rows straight from its query. With ``iso=True`` their dates
+    are ISO strings (as SQLite gives them), compared as text and turned into dates only for
+    what is kept: on a national register that saves converting most of the dates read.
+
+    Only the notifications the rules can use are passed on (see :func:`needed_notifications`),
+    which keeps a long ledger as cheap to evaluate as a short one.
     """
-    counted = [d for d in disposals if d[0] <= as_at]
+    limit: object = as_at.isoformat() if iso else as_at
+    conv = dt.date.fromisoformat if iso else _same
+    counted = [d for d in disposals if d[0] <= limit]  # type: ignore[operator]
     if not counted:
         return PersonCase(None, "not_subject")
-    notification = rules.Notification
-    notifications: list[rules.Notification] = []
+    notes: list[tuple[dt.date, str, bool]] = []
     away: list[rules.AwayPeriod] = []
     open_since: dict[str, dt.date] = {}
     for kind, when, no_fixed_abode in events:
-        if when > as_at:
+        if when > limit:  # type: ignore[operator]
             break
         clock = _CLOCK.get(kind)
         if clock is not None:
-            notifications.append(notification(when, clock, no_fixed_abode))
+            notes.append((when, clock, no_fixed_abode))
         elif kind in _STARTS:
             open_since.setdefault(kind, when)
         elif kind in _ENDS:
             start_kind = _ENDS[kind]
             start = open_since.pop(start_kind, None)
             if start is not None and when > start:
-                away.append(rules.AwayPeriod(start, when - ONE_DAY, _STARTS[start_kind]))
+                away.append(rules.AwayPeriod(conv(start), conv(when) - ONE_DAY,
+                                             _STARTS[start_kind]))
         elif kind == _DEATH:
-            return PersonCase(None, "deceased", when)
+            return PersonCase(None, "deceased", conv(when))
     for start_kind, start in open_since.items():
-        away.append(rules.AwayPeriod(start, max(start, as_at), _STARTS[start_kind]))
+        first = conv(start)
+        away.append(rules.AwayPeriod(first, max(first, as_at), _STARTS[start_kind]))
     if len(away) > 1:
         away.sort(key=lambda a: (a.start, a.end))
+    relevant_dates = [d[0] for d in counted]
     case = rules.Case(
         date_of_birth,
         as_at,
         tuple(
-            rules.Disposal(when, kind, None if life and kind == "imprisonment" else months,
-                           life, restriction_order)
+            rules.Disposal(conv(when), kind, None if life and kind == "imprisonment" else months,
+                           bool(life), bool(restriction_order))
             for when, kind, months, life, restriction_order in counted
         ),
         tuple(away),
-        tuple(notifications),
+        tuple(
+            rules.Notification(conv(when), kind, bool(nfa))
+            for when, kind, nfa in needed_notifications(notes, relevant_dates)
+        ),
     )
     return PersonCase(case, "case")
+
+
+def needed_notifications(
+    notes: list[tuple[dt.date, str, bool]], relevant_dates: Sequence[object]
+) -> list[tuple[dt.date, str, bool]]:
+    """The notifications the rules read, from a date-sorted list of all of them.
+
+    The engine reads (see rules/england_wales): every notification on the latest date (the
+    periodic clock and whether it is weekly), the first on or after each relevant date (the
+    initial duty and the review date), and the first initial one on or after each relevant
+    date (the s.83(2) waiver). Anything else cannot change an answer; a property-based test
+    checks that the answers with and without the others are the same.
+    """
+    if len(notes) <= 2:
+        return notes
+    latest = notes[-1][0]
+    keep = {i for i in range(len(notes)) if notes[i][0] == latest}
+    dates = [n[0] for n in notes]
+    for relevant in relevant_dates:
+        i = bisect_left(dates, relevant)  # type: ignore[arg-type]
+        if i < len(notes):
+            keep.add(i)
+        for j in range(i, len(notes)):
+            if notes[j][1] == "initial":
+                keep.add(j)
+                break
+    return [notes[i] for i in sorted(keep)]

@@ -78,6 +78,7 @@ def iter_cases(
     else:
         nfa = "COALESCE(json_extract(e.details, '$.no_fixed_abode'), 0)"
     text = sql_date_as_text
+    iso = connection.vendor != "postgresql"  # dates arrive as ISO text from SQLite
     kinds = sorted(RULE_EVENT_KINDS)
     kind_marks = ", ".join(["%s"] * len(kinds))
     with connection.cursor() as cursor:
@@ -102,9 +103,7 @@ def iter_cases(
             )
             disposals: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
             for pid, when, kind, months, life, restricted in cursor.fetchall():
-                disposals[pid].append(
-                    (_as_date(when), kind, months, bool(life), bool(restricted))
-                )
+                disposals[pid].append((when, kind, months, life, restricted))
             cursor.execute(
                 f"SELECT e.person_id, e.kind, {text('e.effective_date')}, {nfa} "
                 "FROM register_event e "
@@ -115,7 +114,7 @@ def iter_cases(
             )
             events: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
             for pid, kind, when, no_fixed_abode in cursor.fetchall():
-                events[pid].append((kind, _as_date(when), bool(no_fixed_abode)))
+                events[pid].append((kind, when, no_fixed_abode))
             cursor.execute(
                 f"SELECT id, {text('date_of_birth')}, offender_manager_id FROM register_person "
                 "WHERE id BETWEEN %s AND %s ORDER BY id",
@@ -124,5 +123,5 @@ def iter_cases(
             for pid, dob, manager in cursor.fetchall():
                 yield pid, manager, build_case(date_of_birth=_as_date(dob), as_at=as_at,
                                                disposals=disposals.get(pid, []),
-                                               events=events.get(pid, []))
+                                               events=events.get(pid, []), iso=iso)
             low = high + 1
