@@ -142,6 +142,14 @@ def _compute_range(args: tuple[dt.date, int | None, int | None, int]) -> list[Co
     ]
 
 
+def _compute_in_worker(args: tuple[dt.date, int | None, int | None, int]) -> list[Computed]:
+    """A worker's share; it closes its own connection so none outlives the pool."""
+    try:
+        return _compute_range(args)
+    finally:
+        connections.close_all()
+
+
 PARALLEL_FROM = 20_000  # people; below this, starting processes costs more than it saves
 
 
@@ -183,7 +191,7 @@ def compute_statuses(as_at: dt.date, *, chunk: int, workers: int) -> list[Comput
              for i in range(workers)]
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        results = pool.map(_compute_range, parts)
+        results = pool.map(_compute_in_worker, parts)
     return [row for part in results for row in part]
 
 

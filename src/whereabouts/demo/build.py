@@ -6,22 +6,19 @@ have written (``register/services.py`` is far too slow for 55,000 people one by 
 replay a sample of the ledgers through those services to prove the rows are ones they accept).
 Then it runs the compliance sweep as at the scenario's "today" so that every status is ready.
 
-Ids are assigned here so that a disposal, address or alias can point at its event without a
-round trip; on PostgreSQL the id sequences are moved past them afterwards. Rows go in with
-``executemany`` on SQLite and ``COPY`` on PostgreSQL. One audit entry records the whole build.
+How the rows are made and loaded fast (ids assigned in advance, generation in a second process,
+multi-row inserts or COPY) is ``load.py``. One audit entry records the whole build.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import random
 import time
-import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +27,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from whereabouts.access import audit
@@ -47,19 +43,17 @@ from .calibration import (
 )
 from .generator import (
     DEMO_OFFENDER_MANAGER,
-    GenPerson,
     event_line,
     generate,
     offender_manager_usernames,
 )
+from .load import SOURCE, Loader, RowMaker, produce, recorded_at
 from .missing import MissingPlanEntry, plan_counts, plan_to_json
 from .places import MALE_GIVEN, SURNAMES
 
 #: The one password of the demo users (12+ characters, as AUTH_PASSWORD_VALIDATORS ask).
 DEMO_PASSWORD = "whereabouts-demo"
 PLAN_FILE = "demo-missing-plan.json"
-SOURCE = "demo"
-LONDON = zoneinfo.ZoneInfo("Europe/London")
 #: (username, role, force, first name, last name); the force None means national.
 DEMO_USERS = (
     (DEMO_OFFENDER_MANAGER, Role.OFFENDER_MANAGER, "west-midlands", "Olivia", "Demo"),
@@ -69,14 +63,8 @@ DEMO_USERS = (
     ("auditor.demo", Role.AUDITOR, None, "Aud", "Demo"),
     ("admin.demo", Role.ADMINISTRATOR, None, "Adam", "Demo"),
 )
-BATCH = 20_000
 
 Progress = Callable[[str], Any]
-
-
-def recorded_at(day: dt.date) -> dt.datetime:
-    """When the demo says an entry was recorded: 10:00 in London on the day it took effect."""
-    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=LONDON)
 
 
 @dataclass
@@ -176,160 +164,6 @@ def reset_database(progress: Progress = print) -> None:
     Force.objects.bulk_create([Force(**row) for row in force_rows()])
 
 
-class _Writer:
-    """Buffers rows per table and writes them with executemany (SQLite) or COPY (PostgreSQL)."""
-
-    TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
-        "person": (Person, ("id", "reference", "force_id", "offender_manager_id", "family_name",
-                            "given_names", "date_of_birth", "sex", "pnc_id", "cro_number",
-                            "ni_number", "passport_number", "created_at", "created_by_id")),
-        "event": (Event, ("id", "person_id", "kind", "effective_date", "recorded_at",
-                          "recorded_by_id", "source", "details", "supersedes_id", "reason")),
-        "disposal": (Disposal, ("id", "event_id", "person_id", "relevant_date", "offence",
-                                "court", "kind", "months", "life", "restriction_order",
-                                "suspended")),
-        "address": (Address, ("id", "event_id", "person_id", "kind", "line1", "line2", "town",
-                              "postcode", "from_date")),
-        "alias": (Alias, ("id", "event_id", "person_id", "family_name", "given_names",
-                          "used_from", "used_to")),
-    }
-
-    def __init__(self) -> None:
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.postgres = self.connection.vendor == "postgresql"
-        self.ops = self.connection.ops
-        self.buffers: dict[str, list[tuple[Any, ...]]] = {t: [] for t in self.TABLES}
-        self.counts: Counter[str] = Counter()
-        self.next_id = {t: self._max_id(model) + 1 for t, (model, _) in self.TABLES.items()}
-        self._dates: dict[dt.date, Any] = {}
-        self._times: dict[dt.date, Any] = {}
-        self._json: dict[tuple[tuple[str, Any], ...], str] = {}
-        for model, columns in self.TABLES.values():
-            expected = {f.column for f in model._meta.concrete_fields}
-            if expected != set(columns):
-                raise RuntimeError(f"demo writer is out of step with {model.__name__}: "
-                                   f"{sorted(expected ^ set(columns))}")
-
-    @staticmethod
-    def _max_id(model: type[Any]) -> int:
-        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
-        return int(last or 0)
-
-    def take_id(self, table: str) -> int:
-        value = self.next_id[table]
-        self.next_id[table] = value + 1
-        return value
-
-    def date(self, value: dt.date | None) -> Any:
-        if value is None or self.postgres:
-            return value
-        out = self._dates.get(value)
-        if out is None:
-            out = self._dates[value] = self.ops.adapt_datefield_value(value)
-        return out
-
-    def recorded(self, value: dt.date) -> Any:
-        out = self._times.get(value)
-        if out is None:
-            stamp = recorded_at(value)
-            out = stamp if self.postgres else self.ops.adapt_datetimefield_value(stamp)
-            self._times[value] = out
-        return out
-
-    def flush(self) -> None:
-        # Parents first, so that the database never sees an orphan even with immediate FKs.
-        for table in ("person", "event", "disposal", "address", "alias"):
-            rows = self.buffers[table]
-            if rows:
-                self._write(table, rows)
-                self.counts[table] += len(rows)
-                rows.clear()
-
-    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        model, columns = self.TABLES[table]
-        name = self.ops.quote_name(model._meta.db_table)
-        cols = ", ".join(self.ops.quote_name(c) for c in columns)
-        with self.connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {name} ({cols}) VALUES ({marks})", rows)
-
-    @contextlib.contextmanager
-    def fast_load(self) -> Iterator[None]:
-        """On an empty SQLite register, drop the ledger tables' secondary indexes for the
-        load and create them again, from their own saved SQL, at the end (inside the same
-        transaction): building an index once over sorted rows is much cheaper than keeping
-        it up to date row by row."""
-        tables = [model._meta.db_table for model, _ in self.TABLES.values()]
-        if self.postgres or any(self.next_id[t] != 1 for t in self.TABLES):
-            yield
-            return
-        marks = ", ".join(["%s"] * len(tables))
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                           f"sql IS NOT NULL AND tbl_name IN ({marks})", tables)
-            saved = cursor.fetchall()
-            for name, _ in saved:
-                cursor.execute(f"DROP INDEX {self.ops.quote_name(name)}")
-        yield
-        with self.connection.cursor() as cursor:
-            for _, sql in saved:
-                cursor.execute(sql)
-
-    def finish(self) -> None:
-        self.flush()
-        if self.postgres:
-            models = [model for model, _ in self.TABLES.values()]
-            with self.connection.cursor() as cursor:
-                for sql in self.ops.sequence_reset_sql(no_style(), models):
-                    cursor.execute(sql)
-
-    # -- one person ---------------------------------------------------------------------
-    def details_json(self, details: dict[str, Any]) -> str:
-        """``json.dumps(details)``, cached: most details repeat (outcomes, stations, ...)."""
-        key = tuple(details.items())
-        text = self._json.get(key)
-        if text is None:
-            text = self._json[key] = json.dumps(details)
-        return text
-
-    def person(self, person: GenPerson, manager_ids: dict[str, int]) -> None:
-        pid = self.take_id("person")
-        b = self.buffers
-        b["person"].append((
-            pid, person.reference, person.force, manager_ids[person.offender_manager],
-            person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
-            person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
-            self.recorded(person.events[0].date), None))
-        events, disposals, addresses, aliases = b["event"], b["disposal"], b["address"], b["alias"]
-        ids = self.next_id
-        eid = ids["event"]
-        date, recorded, details_json = self.date, self.recorded, self.details_json
-        for event in person.events:
-            when = date(event.date)
-            events.append((eid, pid, event.kind, when, recorded(event.date), None, SOURCE,
-                           details_json(event.details), None, ""))
-            d = event.disposal
-            if d is not None:
-                disposals.append((
-                    self.take_id("disposal"), eid, pid, date(d.relevant_date), d.offence,
-                    d.court, d.kind, d.months, d.life, d.restriction_order, d.suspended))
-            for a in event.addresses:
-                addresses.append((self.take_id("address"), eid, pid, a.kind, a.line1,
-                                  a.line2, a.town, a.postcode, when))
-            for al in event.aliases:
-                aliases.append((self.take_id("alias"), eid, pid, al.family_name,
-                                al.given_names, date(al.used_from), date(al.used_to)))
-            eid += 1
-        ids["event"] = eid
-        if len(events) >= BATCH:
-            self.flush()
-
-
 def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
     """Offender managers for every force (unusable passwords) and the six demo users."""
     user_model = get_user_model()
@@ -377,23 +211,26 @@ def write_plan(plan: list[MissingPlanEntry], *, seed: int, scale: float) -> Path
     return path
 
 
+def read_plan_file() -> dict[str, Any]:
+    """The JSON written by the last build (``<DATA_DIR>/demo-missing-plan.json``)."""
+    data: dict[str, Any] = json.loads((Path(settings.DATA_DIR) / PLAN_FILE)
+                                      .read_text(encoding="utf-8"))
+    return data
+
+
 def read_plan() -> list[MissingPlanEntry]:
-    """The plan written by the last build (``<DATA_DIR>/demo-missing-plan.json``)."""
-    data = json.loads((Path(settings.DATA_DIR) / PLAN_FILE).read_text(encoding="utf-8"))
-    dates = {"went_missing_on", "last_notified_on", "last_seen_at_home_on", "missed_due_on",
-             "failed_visit_on", "travel_notified_on", "travel_departure", "travel_return",
-             "located_on"}
-    return [MissingPlanEntry(**{k: dt.date.fromisoformat(v) if k in dates and v else v
-                                for k, v in entry.items()}) for entry in data["entries"]]
+    """The missing plan written by the last build."""
+    return [MissingPlanEntry.from_json(entry) for entry in read_plan_file()["entries"]]
 
 
 def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
-               progress: Progress = print) -> DemoReport:
+               progress: Progress = print, fork: bool = True) -> DemoReport:
     """Build the national register and the West Midlands scenario; see the module docstring.
 
     ``fresh`` empties the database first. Without it, a database that already holds the demo
     is kept as it is (the report describes what is there); any other database gets the demo
-    added to it.
+    added to it. ``fork`` lets the generator run in a child process beside the writes (it
+    falls back to one process where the platform cannot fork); the rows are the same.
     """
     targets = force_targets(scale)
     regions = {t.slug: t.region for t in targets}
@@ -416,33 +253,31 @@ def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
     try:
         with transaction.atomic():
             manager_ids = _create_users(seed, targets)
-            writer = _Writer()
-            with writer.fast_load():
-                region_left = {t.slug for t in targets if t.region == SCENARIO_REGION}
-                for batch in generate(seed, scale):
-                    registered[batch.target.slug] = len(batch.people)
-                    plan.extend(batch.plan)
-                    for person in batch.people:
-                        writer.person(person, manager_ids)
-                    if region_left:
-                        region_left.discard(batch.target.slug)
-                        if not region_left:
-                            progress(f"  {SCENARIO_REGION} region generated "
-                                     f"({time.perf_counter() - started:.1f} s)")
-                writer.finish()
+            loader = Loader()
+            maker = RowMaker(loader.first_ids, manager_ids)
+            region_left = {t.slug for t in targets if t.region == SCENARIO_REGION}
+            with loader.fast_load():
+                for slug, people, entries, rows in produce(seed, scale, maker, fork=fork):
+                    registered[slug] = people
+                    plan.extend(entries)
+                    loader.write(rows)
+                    region_left.discard(slug)
+                    if not region_left:
+                        region_left = {""}  # say it once
+                        progress(f"  {SCENARIO_REGION} region written "
+                                 f"({time.perf_counter() - started:.1f} s)")
+            loader.finish()
             if unchecked:
-                connection.check_constraints(
-                    table_names=[model._meta.db_table for model, _ in writer.TABLES.values()])
-            people = writer.counts["person"]
+                connection.check_constraints(table_names=loader.table_names())
             audit.record(actor=None, action=AuditAction.COLLECTION,
-                         what=f"demo build: {people} synthetic people (seed {seed}, "
-                              f"scale {scale:g})")
+                         what=f"demo build: {loader.counts['person']} synthetic people "
+                              f"(seed {seed}, scale {scale:g})")
     finally:
         if unchecked:
             connection.enable_constraint_checking()
-    rows = {"people": writer.counts["person"], "events": writer.counts["event"],
-            "disposals": writer.counts["disposal"], "addresses": writer.counts["address"],
-            "aliases": writer.counts["alias"], "users": len(manager_ids)}
+    rows = {"people": loader.counts["person"], "events": loader.counts["event"],
+            "disposals": loader.counts["disposal"], "addresses": loader.counts["address"],
+            "aliases": loader.counts["alias"], "users": len(manager_ids)}
     plan_path = write_plan(plan, seed=seed, scale=scale)
     report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,
                         plan=plan, rows=rows, plan_path=str(plan_path))
@@ -478,24 +313,24 @@ def _sweep(report: DemoReport, progress: Progress) -> None:
 
 
 def _existing_report(seed: int, scale: float, regions: dict[str, str]) -> DemoReport:
+    """Describe a demo already in the database (``fresh=False``) without building again."""
     from django.db.models import Count
+
+    from whereabouts.compliance.models import ComplianceStatus
 
     registered = dict(Person.objects.values_list("force_id").annotate(n=Count("pk"))
                       .values_list("force_id", "n"))
     try:
-        plan = read_plan()
+        data = read_plan_file()
+        plan = [MissingPlanEntry.from_json(entry) for entry in data["entries"]]
+        seed, scale = int(data["seed"]), float(data["scale"])
     except (OSError, ValueError, KeyError, TypeError):
         plan = []
     report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,
                         plan=plan, reused=True,
                         plan_path=str(Path(settings.DATA_DIR) / PLAN_FILE))
-    try:
-        from whereabouts.compliance.models import ComplianceStatus
-
-        report.compliance = dict(ComplianceStatus.objects.values_list("compliance")
-                                 .annotate(n=Count("pk")).values_list("compliance", "n"))
-    except Exception:  # pragma: no cover - the cache is optional
-        pass
+    report.compliance = dict(ComplianceStatus.objects.values_list("compliance")
+                             .annotate(n=Count("pk")).values_list("compliance", "n"))
     return report
 
 

@@ -110,7 +110,9 @@ _TD = tuple(dt.timedelta(days=n) for n in range(-_TD_OFFSET, 8000))
 
 def _days(n: int) -> dt.timedelta:
     """``timedelta(days=n)`` from a table: the generator makes about a million of them."""
-    return _TD[n + _TD_OFFSET]
+    if -_TD_OFFSET <= n < 8000:
+        return _TD[n + _TD_OFFSET]
+    return dt.timedelta(days=n)
 
 
 class Weighted:

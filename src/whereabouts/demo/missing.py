@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
@@ -78,6 +78,14 @@ class MissingPlanEntry:
     def to_json(self) -> dict[str, Any]:
         return {k: v.isoformat() if isinstance(v, dt.date) else v
                 for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MissingPlanEntry:
+        return cls(**{k: dt.date.fromisoformat(v) if k in _DATE_FIELDS and v else v
+                      for k, v in data.items()})
+
+
+_DATE_FIELDS = frozenset(f.name for f in fields(MissingPlanEntry) if "date" in str(f.type))
 
 
 def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
@@ -204,9 +212,12 @@ def force_plan(seed: int, target: ForceTarget) -> list[MissingPlanEntry]:
     count = min(target.missing, target.registered)
     if count == 0:
         return []
-    indices = sorted(rng.sample(range(1, target.registered + 1), count))
+    # Who (by position in the force) comes from its own stream, so that everything else in
+    # the plan is the same whatever the scale of the force.
+    who = random.Random(f"{seed}:missing-who:{target.slug}")
+    indices = sorted(who.sample(range(1, target.registered + 1), count))
     years = _years_for(target.slug, count, rng)
-    rng.shuffle(indices)  # which person gets which year: random, but the earliest stays listed
+    who.shuffle(indices)  # which person gets which year
     if target.slug == "west-midlands":
         abroad_count = 14
     elif target.slug == "metropolitan":

@@ -1,0 +1,297 @@
+"""Turning generated people into table rows, and loading the rows fast.
+
+Three parts, so that the slow pure-Python work and the database work can run side by side on
+two cores:
+
+- :class:`RowMaker` turns a :class:`~whereabouts.demo.generator.GenPerson` into row tuples for
+  the five register tables, assigning ids itself (so that a disposal, address or alias points at
+  its event without a round trip) and adapting dates the way Django would for the database;
+- :func:`produce` runs the generator and the row maker, in a forked child process when the
+  platform can fork, handing each force's rows to the parent through a pipe (falling back to
+  the same work in-process);
+- :class:`Loader` writes the rows: many rows per ``INSERT`` on SQLite (with the tables'
+  secondary indexes dropped during a fresh load and created again from their own SQL at the
+  end), ``COPY`` on PostgreSQL, whose id sequences it then moves past the ids given.
+
+The child process never touches the database connection it inherits; it exits with
+``os._exit`` (multiprocessing's fork start does so), so no connection is closed under the
+parent's feet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import json
+import multiprocessing
+import traceback
+import zoneinfo
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from whereabouts.register.models import Address, Alias, Disposal, Event, Person
+
+from .generator import GenPerson, generate
+from .missing import MissingPlanEntry
+
+SOURCE = "demo"
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+ORDER = ("person", "event", "disposal", "address", "alias")
+TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
+    "person": (Person, ("id", "reference", "force_id", "offender_manager_id", "family_name",
+                        "given_names", "date_of_birth", "sex", "pnc_id", "cro_number",
+                        "ni_number", "passport_number", "created_at", "created_by_id")),
+    "event": (Event, ("id", "person_id", "kind", "effective_date", "recorded_at",
+                      "recorded_by_id", "source", "details", "supersedes_id", "reason")),
+    "disposal": (Disposal, ("id", "event_id", "person_id", "relevant_date", "offence", "court",
+                            "kind", "months", "life", "restriction_order", "suspended")),
+    "address": (Address, ("id", "event_id", "person_id", "kind", "line1", "line2", "town",
+                          "postcode", "from_date")),
+    "alias": (Alias, ("id", "event_id", "person_id", "family_name", "given_names", "used_from",
+                      "used_to")),
+}
+Rows = dict[str, list[tuple[Any, ...]]]
+
+
+def recorded_at(day: dt.date) -> dt.datetime:
+    """When the demo says an entry was recorded: 10:00 in London on the day it took effect."""
+    return dt.datetime(day.year, day.month, day.day, 10, tzinfo=LONDON)
+
+
+def check_columns() -> None:
+    """Refuse to load if a register model has gained or lost a column since this was written."""
+    for model, columns in TABLES.values():
+        expected = {f.column for f in model._meta.concrete_fields}
+        if expected != set(columns):
+            raise RuntimeError(f"the demo loader is out of step with {model.__name__}: "
+                               f"{sorted(expected ^ set(columns))}")
+
+
+class RowMaker:
+    """Row tuples for one person at a time, in the column order of :data:`TABLES`."""
+
+    def __init__(self, first_ids: dict[str, int], manager_ids: dict[str, int]) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        self.postgres = connection.vendor == "postgresql"
+        self.ops = connection.ops  # adapters only: they never query the database
+        self.next_id = dict(first_ids)
+        self.manager_ids = manager_ids
+        self.rows: Rows = {t: [] for t in ORDER}
+        self._dates: dict[dt.date, Any] = {}
+        self._times: dict[dt.date, Any] = {}
+        self._json: dict[tuple[tuple[str, Any], ...], str] = {}
+
+    def take(self) -> Rows:
+        rows, self.rows = self.rows, {t: [] for t in ORDER}
+        return rows
+
+    def _id(self, table: str) -> int:
+        value = self.next_id[table]
+        self.next_id[table] = value + 1
+        return value
+
+    def date(self, value: dt.date | None) -> Any:
+        if value is None or self.postgres:
+            return value
+        out = self._dates.get(value)
+        if out is None:
+            out = self._dates[value] = self.ops.adapt_datefield_value(value)
+        return out
+
+    def recorded(self, value: dt.date) -> Any:
+        out = self._times.get(value)
+        if out is None:
+            stamp = recorded_at(value)
+            out = stamp if self.postgres else self.ops.adapt_datetimefield_value(stamp)
+            self._times[value] = out
+        return out
+
+    def details_json(self, details: dict[str, Any]) -> str:
+        """``json.dumps(details)``, cached: most details repeat (outcomes, stations, ...)."""
+        key = tuple(details.items())
+        text = self._json.get(key)
+        if text is None:
+            text = self._json[key] = json.dumps(details)
+        return text
+
+    def person(self, person: GenPerson) -> None:
+        pid = self._id("person")
+        rows = self.rows
+        rows["person"].append((
+            pid, person.reference, person.force, self.manager_ids[person.offender_manager],
+            person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
+            person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
+            self.recorded(person.events[0].date), None))
+        events, disposals = rows["event"], rows["disposal"]
+        addresses, aliases = rows["address"], rows["alias"]
+        eid = self.next_id["event"]
+        date, recorded, details_json = self.date, self.recorded, self.details_json
+        for event in person.events:
+            when = date(event.date)
+            events.append((eid, pid, event.kind, when, recorded(event.date), None, SOURCE,
+                           details_json(event.details), None, ""))
+            d = event.disposal
+            if d is not None:
+                disposals.append((self._id("disposal"), eid, pid, date(d.relevant_date),
+                                  d.offence, d.court, d.kind, d.months, d.life,
+                                  d.restriction_order, d.suspended))
+            for a in event.addresses:
+                addresses.append((self._id("address"), eid, pid, a.kind, a.line1, a.line2,
+                                  a.town, a.postcode, when))
+            for al in event.aliases:
+                aliases.append((self._id("alias"), eid, pid, al.family_name, al.given_names,
+                                date(al.used_from), date(al.used_to)))
+            eid += 1
+        self.next_id["event"] = eid
+
+
+#: One force's worth: (slug, people, plan entries, rows per table).
+Batch = tuple[str, int, list[MissingPlanEntry], Rows]
+
+
+def _batches(seed: int, scale: float, maker: RowMaker) -> Iterator[Batch]:
+    for batch in generate(seed, scale):
+        for person in batch.people:
+            maker.person(person)
+        yield batch.target.slug, len(batch.people), batch.plan, maker.take()
+
+
+def _child(sender: Any, seed: int, scale: float, maker: RowMaker) -> None:
+    try:
+        for batch in _batches(seed, scale, maker):
+            sender.send(("batch", batch))
+        sender.send(("done", None))
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises
+        sender.send(("error", traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> Iterator[Batch]:
+    """Each force's rows in forces.csv order; generated in a forked child when possible."""
+    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+        yield from _batches(seed, scale, maker)
+        return
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, seed, scale, maker),
+                            name="demo-generator", daemon=True)
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, payload = receiver.recv()
+            except EOFError:
+                raise RuntimeError("the demo generator process stopped unexpectedly") from None
+            if kind == "done":
+                break
+            if kind == "error":
+                raise RuntimeError(f"the demo generator failed:\n{payload}")
+            yield payload
+    finally:
+        receiver.close()
+        child.join(timeout=5)
+        if child.is_alive():  # pragma: no cover - only after an error in the parent
+            child.terminate()
+            child.join()
+
+
+class Loader:
+    """Writes row batches into the register tables inside the caller's transaction."""
+
+    def __init__(self) -> None:
+        check_columns()
+        self.connection = connections[DEFAULT_DB_ALIAS]
+        self.connection.ensure_connection()
+        self.postgres = self.connection.vendor == "postgresql"
+        self.ops = self.connection.ops
+        self.counts: Counter[str] = Counter()
+        self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in TABLES.items()}
+        self.max_params = 999
+        if not self.postgres:
+            import sqlite3
+
+            self.max_params = self.connection.connection.getlimit(
+                sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        self._sql: dict[tuple[str, int], str] = {}
+
+    @staticmethod
+    def _max_id(model: type[Any]) -> int:
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return int(last or 0)
+
+    @property
+    def empty(self) -> bool:
+        return all(first == 1 for first in self.first_ids.values())
+
+    def write(self, rows: Rows) -> None:
+        for table in ORDER:  # parents first
+            if rows[table]:
+                self._write(table, rows[table])
+                self.counts[table] += len(rows[table])
+
+    def _insert_sql(self, table: str, count: int) -> str:
+        sql = self._sql.get((table, count))
+        if sql is None:
+            model, columns = TABLES[table]
+            one = "(" + ", ".join(["?"] * len(columns)) + ")"
+            sql = (f"INSERT INTO {self.ops.quote_name(model._meta.db_table)} "
+                   f"({', '.join(self.ops.quote_name(c) for c in columns)}) VALUES "
+                   + ", ".join([one] * count))
+            self._sql[(table, count)] = sql
+        return sql
+
+    def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        model, columns = TABLES[table]
+        raw = self.connection.connection  # the DB-API connection, in Django's transaction
+        if self.postgres:
+            name = self.ops.quote_name(model._meta.db_table)
+            cols = ", ".join(self.ops.quote_name(c) for c in columns)
+            with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        # Many rows per INSERT: far fewer statements than executemany, and faster.
+        per = max(1, min(500, self.max_params // len(columns)))
+        chain = itertools.chain.from_iterable
+        for start in range(0, len(rows), per):
+            chunk = rows[start:start + per]
+            raw.execute(self._insert_sql(table, len(chunk)), list(chain(chunk)))
+
+    @contextlib.contextmanager
+    def fast_load(self) -> Iterator[None]:
+        """On an empty SQLite register, drop the ledger tables' secondary indexes for the load
+        and create them again, from their own saved SQL, at the end (in the same transaction):
+        building an index once is much cheaper than keeping it up to date row by row."""
+        if self.postgres or not self.empty:
+            yield
+            return
+        tables = [model._meta.db_table for model, _ in TABLES.values()]
+        marks = ", ".join(["%s"] * len(tables))
+        with self.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           f"sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", tables)
+            saved = cursor.fetchall()
+            for name, _ in saved:
+                cursor.execute(f"DROP INDEX {self.ops.quote_name(name)}")
+        yield
+        with self.connection.cursor() as cursor:
+            for _, sql in saved:
+                cursor.execute(sql)
+
+    def finish(self) -> None:
+        """Move PostgreSQL's id sequences past the ids given here."""
+        if self.postgres:
+            models = [model for model, _ in TABLES.values()]
+            with self.connection.cursor() as cursor:
+                for sql in self.ops.sequence_reset_sql(no_style(), models):
+                    cursor.execute(sql)
+
+    def table_names(self) -> list[str]:
+        return [model._meta.db_table for model, _ in TABLES.values()]
