@@ -77,6 +77,9 @@ def test(args: argparse.Namespace) -> int:
     env.pop("DATABASE_URL", None)
     env["WHEREABOUTS_DATA_DIR"] = str(ROOT / "var" / "test")
     env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # No persistent connections in tests: a live server thread must not hold the test
+    # database open when it is dropped.
+    env["WHEREABOUTS_CONN_MAX_AGE"] = "0"
     steps: list[tuple[str, int]] = []
 
     lint = subprocess.run([str(BIN / "ruff"), "check", "src", "tests", "tools", "benchmarks",

@@ -85,7 +85,8 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{DATA_DIR / 'whereabouts.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{DATA_DIR / 'whereabouts.sqlite3'}",
+        conn_max_age=int(os.environ.get("WHEREABOUTS_CONN_MAX_AGE", "60")),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
