@@ -219,3 +219,10 @@ def test_two_worker_processes_give_the_same_statuses_as_one(make_person):
     assert result.people == 7
     assert statuses() == one
     assert tasks() == one_tasks
+
+
+def test_a_new_day_with_nothing_due_rewrites_no_status_but_records_the_date(register):
+    run_sweep(dt.date(2020, 6, 1))
+    result = run_sweep(dt.date(2020, 6, 2))
+    assert result.statuses_changed == 0
+    assert SweepRun.objects.latest("id").as_at == dt.date(2020, 6, 2)

@@ -23,7 +23,6 @@ class Compliance(models.TextChoices):
 class ComplianceStatus(models.Model):
     person = models.OneToOneField("register.Person", primary_key=True, on_delete=models.PROTECT,
                                   related_name="compliance_status")
-    as_at = models.DateField()
     compliance = models.CharField(max_length=20, choices=Compliance.choices, db_index=True)
     indefinite = models.BooleanField(default=False)
     period_last_day = models.DateField(null=True)
@@ -63,7 +62,10 @@ class Task(models.Model):
 
 
 class SweepRun(models.Model):
-    """A record of each sweep: when, as at what date, and what it changed."""
+    """A record of each sweep that changed anything: when, as at what date, and what changed.
+
+    The latest run's ``as_at`` is the date the whole status cache stands as at.
+    """
 
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField()

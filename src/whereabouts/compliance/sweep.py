@@ -28,9 +28,12 @@ DUE_LABELS = {"initial": "initial notification", "periodic": "periodic notificat
 
 
 class StatusValues(NamedTuple):
-    """The cached fields of one person's status, in a form that compares cheaply."""
+    """The cached fields of one person's status, in a form that compares cheaply.
 
-    as_at: dt.date
+    The date the cache stands as at is the latest :class:`SweepRun`'s, not a field of each
+    row, so that a day on which nothing changed for someone rewrites nothing for them.
+    """
+
     compliance: str
     indefinite: bool
     period_last_day: dt.date | None
@@ -46,22 +49,24 @@ def status_from_case(person_case: PersonCase, as_at: dt.date) -> StatusValues:
     """What the cache should hold for one person: the single source of truth for the sweep."""
     if person_case.case is None:
         state = Compliance.DECEASED if person_case.state == "deceased" else Compliance.NOT_SUBJECT
-        return StatusValues(as_at, state, False, None, "", None, None)
+        return StatusValues(state, False, None, "", None, None)
     answer = rules.evaluate(person_case.case)
+    # While a period away is still open its end is unknown, so is the deadline after it: the
+    # cache says what is owed but not by when, rather than a date that moves every day.
+    provisional = person_case.open_away is not None and answer.compliance == Compliance.AWAY
     return StatusValues(
-        as_at,
         answer.compliance,
         answer.indefinite,
         answer.last_day,
         answer.next_due_kind or "",
-        answer.next_due_last_day,
+        None if provisional else answer.next_due_last_day,
         answer.review_first_eligible,
     )
 
 
 def _existing_statuses() -> dict[int, StatusValues]:
     """The cache as it stands, read in plain SQL for speed (dates as ISO text on SQLite)."""
-    dates = {"as_at", "period_last_day", "next_due_last_day", "review_first_eligible"}
+    dates = {"period_last_day", "next_due_last_day", "review_first_eligible"}
     columns = ", ".join(sql_date_as_text(f) if f in dates else f for f in FIELDS)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT person_id, {columns} FROM compliance_compliancestatus")
@@ -72,7 +77,7 @@ def _existing_statuses() -> dict[int, StatusValues]:
         for i in date_positions:
             if isinstance(values[i], str):
                 values[i] = dt.date.fromisoformat(values[i])
-        values[2] = bool(values[2])  # indefinite: 0/1 on SQLite
+        values[1] = bool(values[1])  # indefinite: 0/1 on SQLite
         existing[pid] = StatusValues(*values)
     return existing
 
@@ -244,7 +249,8 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None)
             )
         finished = timezone.now()
         changed = len(to_create) + len(to_update)
-        if changed or new_tasks or done:
+        latest = SweepRun.objects.order_by("-id").values_list("as_at", flat=True).first()
+        if changed or new_tasks or done or latest != as_at:
             SweepRun.objects.create(
                 started_at=started, finished_at=finished, as_at=as_at, people=people,
                 statuses_changed=changed, tasks_opened=len(new_tasks), tasks_closed=len(done),

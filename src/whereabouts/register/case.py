@@ -52,6 +52,9 @@ class PersonCase(NamedTuple):
     case: rules.Case | None
     state: str  # "case", "deceased" or "not_subject"
     death_date: dt.date | None = None
+    #: The reason of a custody, hospital or abroad period still open on ``as_at``, if any:
+    #: the rules see it as ending on ``as_at``, so deadlines after it are provisional.
+    open_away: str | None = None
 
 
 _CLOCK = {str(k): v for k, v in CLOCK_NOTIFICATIONS.items()}
@@ -106,9 +109,11 @@ def build_case(
                                              _STARTS[start_kind]))
         elif kind == _DEATH:
             return PersonCase(None, "deceased", conv(when))
+    open_away = None
     for start_kind, start in open_since.items():
         first = conv(start)
-        away.append(rules.AwayPeriod(first, max(first, as_at), _STARTS[start_kind]))
+        open_away = _STARTS[start_kind]
+        away.append(rules.AwayPeriod(first, max(first, as_at), open_away))
     if len(away) > 1:
         away.sort(key=lambda a: (a.start, a.end))
     relevant_dates = [d[0] for d in counted]
@@ -126,7 +131,7 @@ def build_case(
             for when, kind, nfa in needed_notifications(notes, relevant_dates)
         ),
     )
-    return PersonCase(case, "case")
+    return PersonCase(case, "case", None, open_away)
 
 
 def needed_notifications(
