@@ -114,7 +114,7 @@ def test_an_interrupted_sweep_leaves_the_previous_state_intact(register, monkeyp
     run_sweep(dt.date(2020, 6, 1))
     before = (statuses(), tasks(), SweepRun.objects.count())
     calls = {"n": 0}
-    real = sweep_module.status_from_case
+    real = sweep_module.status_and_validity
 
     def failing(person_case: Any, as_at: dt.date) -> Any:
         calls["n"] += 1
@@ -122,9 +122,9 @@ def test_an_interrupted_sweep_leaves_the_previous_state_intact(register, monkeyp
             raise RuntimeError("power cut")
         return real(person_case, as_at)
 
-    monkeypatch.setattr(sweep_module, "status_from_case", failing)
+    monkeypatch.setattr(sweep_module, "status_and_validity", failing)
     with pytest.raises(RuntimeError, match="power cut"):
-        run_sweep(dt.date(2021, 6, 1))
+        run_sweep(dt.date(2021, 6, 1), full=True)
     assert (statuses(), tasks(), SweepRun.objects.count()) == before
 
 
@@ -226,3 +226,41 @@ def test_a_new_day_with_nothing_due_rewrites_no_status_but_records_the_date(regi
     result = run_sweep(dt.date(2020, 6, 2))
     assert result.statuses_changed == 0
     assert SweepRun.objects.latest("id").as_at == dt.date(2020, 6, 2)
+
+
+def test_a_later_sweep_works_out_again_only_those_whose_status_may_have_changed(register,
+                                                                               monkeypatch):
+    run_sweep(dt.date(2020, 6, 1))
+    record(register["compliant"], "notification.periodic", "2020-06-01")
+    seen: list[Any] = []
+    real = sweep_module.status_and_validity
+
+    def spy(person_case: Any, as_at: dt.date) -> Any:
+        seen.append(person_case)
+        return real(person_case, as_at)
+
+    monkeypatch.setattr(sweep_module, "status_and_validity", spy)
+    result = run_sweep(dt.date(2020, 6, 2))
+    # Only the person with a new entry: the others' statuses hold until a deadline passes.
+    assert len(seen) == 1
+    assert result.people == 4
+    full = run_sweep(dt.date(2020, 6, 2), full=True)
+    assert full.statuses_changed == 0  # the full sweep agrees with the short one
+
+
+def test_a_passing_deadline_is_seen_without_any_new_entry(register):
+    run_sweep(dt.date(2021, 1, 1))
+    compliant = register["compliant"]
+    assert ComplianceStatus.objects.get(person=compliant).compliance == "compliant"
+    run_sweep(dt.date(2021, 1, 30))  # the periodic notification was due by 2021-01-29
+    assert ComplianceStatus.objects.get(person=compliant).compliance == "overdue"
+    assert Task.objects.filter(person=compliant, state=TaskState.OPEN).count() == 1
+
+
+def test_sweeping_as_at_an_earlier_date_works_everyone_out_again(register):
+    run_sweep(dt.date(2021, 1, 30))
+    run_sweep(dt.date(2019, 3, 1))
+    rebuilt = {p.pk: tuple(status_from_case(ledger_case(p, dt.date(2019, 3, 1)),
+                                            dt.date(2019, 3, 1)))
+               for p in register.values()}
+    assert statuses() == {pid: rebuilt[pid] for pid in statuses()}

@@ -29,6 +29,13 @@ class ComplianceStatus(models.Model):
     next_due_kind = models.CharField(max_length=20, blank=True)
     next_due_last_day = models.DateField(null=True, db_index=True)
     review_first_eligible = models.DateField(null=True)
+    # Bookkeeping that lets a sweep skip a person whose answer cannot have changed:
+    ledger_mark = models.BigIntegerField(
+        default=0, help_text="The highest ledger entry id when this status was worked out"
+    )
+    valid_until = models.DateField(
+        null=True, help_text="The last date this status holds if no entry is added"
+    )
 
     class Meta:
         verbose_name_plural = "compliance statuses"

@@ -18,7 +18,8 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from whereabouts import rules
-from whereabouts.register.case import PersonCase
+from whereabouts.register.case import RULE_EVENT_KINDS, PersonCase
+from whereabouts.register.models import EventKind
 from whereabouts.register.selectors import iter_cases, sql_date_as_text
 
 from .models import Compliance, ComplianceStatus, SweepRun, Task, TaskState
@@ -45,12 +46,48 @@ class StatusValues(NamedTuple):
 FIELDS = StatusValues._fields
 
 
+FOREVER = dt.date(9999, 12, 31)
+
+
 def status_from_case(person_case: PersonCase, as_at: dt.date) -> StatusValues:
     """What the cache should hold for one person: the single source of truth for the sweep."""
+    return status_and_validity(person_case, as_at)[0]
+
+
+def status_and_validity(
+    person_case: PersonCase, as_at: dt.date
+) -> tuple[StatusValues, dt.date | None]:
+    """The status, and the last date it still holds if nothing is added to the ledger.
+
+    Only ``compliance`` depends on the date asked about, and it can change only where a
+    deadline or the period passes, or an absence begins or ends; until the first of those
+    the status stands. ``None`` means "work it out again every time".
+    """
     if person_case.case is None:
-        state = Compliance.DECEASED if person_case.state == "deceased" else Compliance.NOT_SUBJECT
-        return StatusValues(state, False, None, "", None, None)
+        if person_case.state == "deceased":
+            return StatusValues(Compliance.DECEASED, False, None, "", None, None), FOREVER
+        return StatusValues(Compliance.NOT_SUBJECT, False, None, "", None, None), None
     answer = rules.evaluate(person_case.case)
+    return _status_values(person_case, answer), _valid_until(person_case, answer, as_at)
+
+
+def _valid_until(person_case: PersonCase, answer: rules.Answer, as_at: dt.date) -> dt.date:
+    limits = [FOREVER]
+    if answer.last_day is not None and as_at <= answer.last_day:
+        limits.append(answer.last_day)  # ended from the day after
+    if answer.compliance == Compliance.COMPLIANT and answer.next_due_last_day is not None:
+        limits.append(answer.next_due_last_day)  # overdue from the day after
+    # The ledger holds nothing after ``as_at`` here (the sweep re-works anyone whose does), so
+    # the only absence that can matter is one that includes ``as_at``.
+    for period in answer.away_periods:
+        if person_case.open_away is not None and period.end == as_at:
+            continue  # still open: away until an entry ends it, however long that is
+        if period.start <= as_at <= period.end:
+            limits.append(period.end)
+    return min(limits)
+
+
+def _status_values(person_case: PersonCase, answer: rules.Answer) -> StatusValues:
     # While a period away is still open its end is unknown, so is the deadline after it: the
     # cache says what is owed but not by when, rather than a date that moves every day.
     provisional = person_case.open_away is not None and answer.compliance == Compliance.AWAY
@@ -64,49 +101,82 @@ def status_from_case(person_case: PersonCase, as_at: dt.date) -> StatusValues:
     )
 
 
-def _existing_statuses() -> dict[int, StatusValues]:
+class Cached(NamedTuple):
+    values: StatusValues
+    ledger_mark: int
+    valid_until: dt.date | None
+
+
+def _as_date(value: dt.date | str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _existing_statuses() -> dict[int, Cached]:
     """The cache as it stands, read in plain SQL for speed (dates as ISO text on SQLite)."""
     dates = {"period_last_day", "next_due_last_day", "review_first_eligible"}
     columns = ", ".join(sql_date_as_text(f) if f in dates else f for f in FIELDS)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT person_id, {columns} FROM compliance_compliancestatus")
+        cursor.execute(
+            f"SELECT person_id, {columns}, ledger_mark, {sql_date_as_text('valid_until')} "
+            f"FROM {STATUS_TABLE}"
+        )
         rows = cursor.fetchall()
     date_positions = [i for i, f in enumerate(FIELDS) if f in dates]
     existing = {}
-    for pid, *values in rows:
+    for pid, *values, mark, valid_until in rows:
         for i in date_positions:
-            if isinstance(values[i], str):
-                values[i] = dt.date.fromisoformat(values[i])
+            values[i] = _as_date(values[i])
         values[1] = bool(values[1])  # indefinite: 0/1 on SQLite
-        existing[pid] = StatusValues(*values)
+        existing[pid] = Cached(StatusValues(*values), mark, _as_date(valid_until))
     return existing
+
+
+#: Entries that can change what the rules answer: those they read, the disposals, the
+#: identity (date of birth) and withdrawals. A visit or an assignment cannot.
+MARK_KINDS = sorted(
+    {*RULE_EVENT_KINDS, EventKind.DISPOSAL, EventKind.IDENTITY, EventKind.VOID}
+)
+
+
+def _ledger_marks() -> dict[int, tuple[int, dt.date]]:
+    """Each person's highest id and latest date among entries that matter to the rules."""
+    marks = ", ".join(["%s"] * len(MARK_KINDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT person_id, MAX(id), {sql_date_as_text('MAX(effective_date)')} "
+            f"FROM register_event WHERE kind IN ({marks}) GROUP BY person_id",
+            [str(k) for k in MARK_KINDS],
+        )
+        return {pid: (mark, _as_date(latest)) for pid, mark, latest in cursor.fetchall()}
 
 
 STATUS_TABLE = ComplianceStatus._meta.db_table
 
 
-def _write_statuses(
-    to_create: list[tuple[int, StatusValues]], to_update: list[tuple[int, StatusValues]]
-) -> None:
+Row = tuple[int, StatusValues, int, dt.date | None]  # person, values, mark, valid until
+
+
+def _write_statuses(to_create: list[Row], to_update: list[Row]) -> None:
     """Insert and update cache rows in bulk: COPY on PostgreSQL, executemany on SQLite.
 
     The ORM's bulk methods build a model instance per row, which costs more than the rules on
     a national register; the cache has no behaviour of its own, so plain SQL loses nothing.
     """
-    columns = ("person_id", *FIELDS)
+    columns = ("person_id", *FIELDS, "ledger_mark", "valid_until")
+    stored = (*FIELDS, "ledger_mark", "valid_until")
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             raw = cursor.connection.cursor()
             if to_create:
                 with raw.copy(f"COPY {STATUS_TABLE} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for pid, values in to_create:
-                        copy.write_row((pid, *values))
+                    for pid, values, mark, until in to_create:
+                        copy.write_row((pid, *values, mark, until))
             if to_update:
                 raw.execute(f"CREATE TEMP TABLE sweep_changes (LIKE {STATUS_TABLE}) ON COMMIT DROP")
                 with raw.copy(f"COPY sweep_changes ({', '.join(columns)}) FROM STDIN") as copy:
-                    for pid, values in to_update:
-                        copy.write_row((pid, *values))
-                assignments = ", ".join(f"{f} = c.{f}" for f in FIELDS)
+                    for pid, values, mark, until in to_update:
+                        copy.write_row((pid, *values, mark, until))
+                assignments = ", ".join(f"{f} = c.{f}" for f in stored)
                 raw.execute(f"UPDATE {STATUS_TABLE} s SET {assignments} FROM sweep_changes c "
                             "WHERE s.person_id = c.person_id")
                 raw.execute("DROP TABLE sweep_changes")
@@ -115,13 +185,13 @@ def _write_statuses(
             marks = ", ".join(["%s"] * len(columns))
             cursor.executemany(
                 f"INSERT INTO {STATUS_TABLE} ({', '.join(columns)}) VALUES ({marks})",
-                [(pid, *values) for pid, values in to_create],
+                [(pid, *values, mark, until) for pid, values, mark, until in to_create],
             )
         if to_update:
-            assignments = ", ".join(f"{f} = %s" for f in FIELDS)
+            assignments = ", ".join(f"{f} = %s" for f in stored)
             cursor.executemany(
                 f"UPDATE {STATUS_TABLE} SET {assignments} WHERE person_id = %s",
-                [(*values, pid) for pid, values in to_update],
+                [(*values, mark, until, pid) for pid, values, mark, until in to_update],
             )
 
 
@@ -135,22 +205,24 @@ class SweepResult:
     seconds: float
 
 
-Computed = tuple[int, int | None, StatusValues]
+Computed = tuple[int, int | None, StatusValues, dt.date | None]
+Part = tuple[dt.date, int | None, int | None, int, list[int] | None]
 
 
-def _compute_range(args: tuple[dt.date, int | None, int | None, int]) -> list[Computed]:
-    as_at, first_id, last_id, chunk = args
-    return [
-        (pid, manager, status_from_case(person_case, as_at))
-        for pid, manager, person_case in iter_cases(as_at, chunk=chunk, first_id=first_id,
-                                                    last_id=last_id)
-    ]
+def _compute_part(args: Part) -> list[Computed]:
+    as_at, first_id, last_id, chunk, person_ids = args
+    computed = []
+    for pid, manager, person_case in iter_cases(as_at, chunk=chunk, first_id=first_id,
+                                                last_id=last_id, person_ids=person_ids):
+        values, valid_until = status_and_validity(person_case, as_at)
+        computed.append((pid, manager, values, valid_until))
+    return computed
 
 
-def _compute_in_worker(args: tuple[dt.date, int | None, int | None, int]) -> list[Computed]:
+def _compute_in_worker(args: Part) -> list[Computed]:
     """A worker's share; it closes its own connection so none outlives the pool."""
     try:
-        return _compute_range(args)
+        return _compute_part(args)
     finally:
         connections.close_all()
 
@@ -178,36 +250,86 @@ def _default_workers() -> int:
     return min(2, os.cpu_count() or 1) if people >= PARALLEL_FROM else 1
 
 
-def compute_statuses(as_at: dt.date, *, chunk: int, workers: int) -> list[Computed]:
-    """Every person's status as at ``as_at``, in person id order.
+def compute_statuses(
+    as_at: dt.date, *, chunk: int, workers: int, person_ids: list[int] | None = None
+) -> list[Computed]:
+    """The status of everyone (or of ``person_ids``) as at ``as_at``, in person id order.
 
-    With several workers, the id range is split and each part is read and evaluated in its own
-    process (forked, after this process's connections are closed so none is shared).
+    With several workers, the people are split in two and each part is read and evaluated in
+    its own process (forked, after this process's connections are closed so none is shared).
     """
     if workers <= 1:
-        return _compute_range((as_at, None, None, chunk))
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
-        first, last = cursor.fetchone()
-    if first is None:
-        return []
-    step = (last - first) // workers + 1
-    parts = [(as_at, first + i * step, min(first + (i + 1) * step - 1, last), chunk)
-             for i in range(workers)]
+        return _compute_part((as_at, None, None, chunk, person_ids))
+    if person_ids is not None:
+        ids = sorted(person_ids)
+        step = len(ids) // workers + 1
+        parts: list[Part] = [(as_at, None, None, chunk, ids[i * step:(i + 1) * step])
+                             for i in range(workers)]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
+            first, last = cursor.fetchone()
+        if first is None:
+            return []
+        step = (last - first) // workers + 1
+        parts = [(as_at, first + i * step, min(first + (i + 1) * step - 1, last), chunk, None)
+                 for i in range(workers)]
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_compute_in_worker, parts)
     return [row for part in results for row in part]
 
 
-def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None) -> SweepResult:
-    """Sweep every ledger as at ``as_at``; see the module docstring."""
+def _stale_people(
+    as_at: dt.date,
+    previous_as_at: dt.date | None,
+    existing: dict[int, Cached],
+    marks: dict[int, tuple[int, dt.date]],
+) -> list[int] | None:
+    """Who must be worked out again; ``None`` for everyone.
+
+    A cached status stands when the ledger has no new entry since it was worked out, the
+    date has moved forward but not past the status's ``valid_until``, and no entry takes
+    effect after the date (as when sweeping as at a past date).
+    """
+    if previous_as_at is None or as_at < previous_as_at or not existing:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM register_person")
+        everyone = [row[0] for row in cursor.fetchall()]
+    stale = []
+    for pid in everyone:
+        cached = existing.get(pid)
+        mark, latest = marks.get(pid, (0, None))
+        if (
+            cached is None
+            or cached.ledger_mark != mark
+            or cached.valid_until is None
+            or as_at > cached.valid_until
+            or (latest is not None and latest > as_at)
+        ):
+            stale.append(pid)
+    return None if len(stale) > len(everyone) // 2 else stale
+
+
+def run_sweep(
+    as_at: dt.date, *, chunk: int = 20000, workers: int | None = None, full: bool = False
+) -> SweepResult:
+    """Sweep every ledger as at ``as_at``; see the module docstring.
+
+    Only people whose status may have changed are worked out again (see
+    :func:`_stale_people`); ``full=True`` works out everyone, as the first sweep does.
+    """
     started = timezone.now()
-    computed = compute_statuses(
-        as_at, chunk=chunk, workers=_default_workers() if workers is None else workers
-    )
+    # The marks are read before the ledger, so an entry added meanwhile shows as new next time.
+    marks = _ledger_marks()
+    existing = _existing_statuses()
+    previous_as_at = SweepRun.objects.order_by("-id").values_list("as_at", flat=True).first()
+    stale = None if full else _stale_people(as_at, previous_as_at, existing, marks)
+    if workers is None:
+        workers = _default_workers() if stale is None or len(stale) >= PARALLEL_FROM else 1
+    computed = compute_statuses(as_at, chunk=chunk, workers=workers, person_ids=stale)
     with transaction.atomic():
-        existing = _existing_statuses()
         open_tasks: dict[tuple[int, str, dt.date], int] = {
             (pid, due_kind, due): pk
             for pk, pid, due_kind, due in Task.objects.filter(
@@ -218,16 +340,20 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None)
             Task.objects.filter(kind=OVERDUE_TASK).values_list("person_id", "due_kind",
                                                                "due_last_day")
         )
-        to_create: list[tuple[int, StatusValues]] = []
-        to_update: list[tuple[int, StatusValues]] = []
+        to_create: list[Row] = []
+        to_update: list[Row] = []
         new_tasks: list[Task] = []
         still_overdue: set[tuple[int, str, dt.date]] = set()
-        people = 0
-        for pid, manager, values in computed:
-            people += 1
-            old = existing.get(pid)
-            if old != values:
-                (to_create if old is None else to_update).append((pid, values))
+        worked_out = set()
+        for pid, manager, values, valid_until in computed:
+            worked_out.add(pid)
+            mark = marks.get(pid, (0, None))[0]
+            cached = existing.get(pid)
+            row = (pid, values, mark, valid_until)
+            if cached is None:
+                to_create.append(row)
+            elif cached != (values, mark, valid_until):
+                to_update.append(row)
             if values.compliance == Compliance.OVERDUE and values.next_due_last_day is not None:
                 key = (pid, values.next_due_kind, values.next_due_last_day)
                 still_overdue.add(key)
@@ -240,6 +366,11 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None)
                         title=(f"The {label} due by {values.next_due_last_day:%d %B %Y} "
                                "was not made"),
                     ))
+        for pid, cached in existing.items():  # those not worked out again stand as they were
+            if pid not in worked_out and cached.values.compliance == Compliance.OVERDUE:
+                values = cached.values
+                still_overdue.add((pid, values.next_due_kind, values.next_due_last_day))
+        people = len(worked_out | existing.keys())
         _write_statuses(to_create, to_update)
         Task.objects.bulk_create(new_tasks, batch_size=5000)
         done = [pk for key, pk in open_tasks.items() if key not in still_overdue]
@@ -248,9 +379,9 @@ def run_sweep(as_at: dt.date, *, chunk: int = 20000, workers: int | None = None)
                 state=TaskState.DONE, closed_as_at=as_at
             )
         finished = timezone.now()
-        changed = len(to_create) + len(to_update)
-        latest = SweepRun.objects.order_by("-id").values_list("as_at", flat=True).first()
-        if changed or new_tasks or done or latest != as_at:
+        changed = sum(1 for row in to_update if existing[row[0]].values != row[1])
+        changed += len(to_create)
+        if changed or new_tasks or done or previous_as_at != as_at:
             SweepRun.objects.create(
                 started_at=started, finished_at=finished, as_at=as_at, people=people,
                 statuses_changed=changed, tasks_opened=len(new_tasks), tasks_closed=len(done),

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db import connection
 
@@ -63,7 +64,12 @@ def _as_date(value: dt.date | str) -> dt.date:
 
 
 def iter_cases(
-    as_at: dt.date, *, chunk: int = 20000, first_id: int | None = None, last_id: int | None = None
+    as_at: dt.date,
+    *,
+    chunk: int = 20000,
+    first_id: int | None = None,
+    last_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
 ) -> Iterator[tuple[int, int | None, PersonCase]]:
     """Every person's case as at a date, in person id order, read in chunks of ids.
 
@@ -84,28 +90,20 @@ def iter_cases(
     kinds = sorted(RULE_EVENT_KINDS)
     kind_marks = ", ".join(["%s"] * len(kinds))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
-        first, last = cursor.fetchone()
-        if first is None:
-            return
-        first = max(first, first_id) if first_id is not None else first
-        last = min(last, last_id) if last_id is not None else last
-        low = first
-        while low <= last:
-            high = min(low + chunk - 1, last)
+        for where, params in _chunks(cursor, chunk, first_id, last_id, person_ids):
             # Superseded entries are few: fetch their ids once and skip them here, which is
             # cheaper than asking the database to check every row.
             cursor.execute(
                 "SELECT supersedes_id FROM register_event WHERE supersedes_id IS NOT NULL "
-                "AND person_id BETWEEN %s AND %s",
-                [low, high],
+                f"AND person_id {where}",
+                params,
             )
             superseded = {row[0] for row in cursor.fetchall()}
             cursor.execute(
                 f"SELECT d.person_id, d.event_id, {text('d.relevant_date')}, d.kind, d.months, "
                 "d.life, d.restriction_order FROM register_disposal d "
-                "WHERE d.person_id BETWEEN %s AND %s ORDER BY d.person_id, d.relevant_date, d.id",
-                [low, high],
+                f"WHERE d.person_id {where} ORDER BY d.person_id, d.relevant_date, d.id",
+                params,
             )
             disposals: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
             for pid, event_id, when, kind, months, life, restricted in cursor.fetchall():
@@ -114,10 +112,10 @@ def iter_cases(
             cursor.execute(
                 f"SELECT e.person_id, e.id, e.kind, {text('e.effective_date')}, {nfa} "
                 "FROM register_event e "
-                f"WHERE e.person_id BETWEEN %s AND %s AND e.kind IN ({kind_marks}) "
+                f"WHERE e.person_id {where} AND e.kind IN ({kind_marks}) "
                 "AND e.effective_date <= %s "
                 "ORDER BY e.person_id, e.effective_date, e.id",
-                [low, high, *kinds, as_at],
+                [*params, *kinds, as_at],
             )
             events: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
             if superseded:
@@ -129,11 +127,35 @@ def iter_cases(
                     events[pid].append((kind, when, no_fixed_abode))
             cursor.execute(
                 f"SELECT id, {text('date_of_birth')}, offender_manager_id FROM register_person "
-                "WHERE id BETWEEN %s AND %s ORDER BY id",
-                [low, high],
+                f"WHERE id {where} ORDER BY id",
+                params,
             )
             for pid, dob, manager in cursor.fetchall():
                 yield pid, manager, build_case(date_of_birth=_as_date(dob), as_at=as_at,
                                                disposals=disposals.get(pid, []),
                                                events=events.get(pid, []), iso=iso)
-            low = high + 1
+
+
+def _chunks(
+    cursor: Any, chunk: int, first_id: int | None, last_id: int | None,
+    person_ids: Sequence[int] | None,
+) -> Iterator[tuple[str, list[int]]]:
+    """SQL conditions on a person id, each covering one chunk of the people asked for."""
+    if person_ids is not None:
+        ids = sorted(person_ids)
+        size = min(chunk, 5000)
+        for start in range(0, len(ids), size):
+            part = ids[start:start + size]
+            yield f"IN ({', '.join(['%s'] * len(part))})", part
+        return
+    cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
+    first, last = cursor.fetchone()
+    if first is None:
+        return
+    first = max(first, first_id) if first_id is not None else first
+    last = min(last, last_id) if last_id is not None else last
+    low = first
+    while low <= last:
+        high = min(low + chunk - 1, last)
+        yield "BETWEEN %s AND %s", [low, high]
+        low = high + 1
