@@ -41,7 +41,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from whereabouts.compliance.sweep import run_sweep
 
     as_at = args.as_at or today()
-    result = run_sweep(as_at)
+    result = run_sweep(as_at, full=args.full)
     print(
         f"Swept {result.people} people as at {result.as_at}: {result.statuses_changed} statuses "
         f"changed, {result.tasks_opened} tasks opened, {result.tasks_closed} closed "
@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sweep", help="apply the rules to every ledger as at a date")
     p.add_argument("--as-at", type=_date, help="the date to sweep as at (default: today)")
+    p.add_argument("--full", action="store_true",
+                   help="work out everyone again, not only those whose status may have changed")
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser("demo", help="build the seed scenario and serve it")
