@@ -10,22 +10,7 @@ from hypothesis import strategies as st
 from whereabouts.compliance.sweep import status_and_validity
 from whereabouts.register.case import build_case
 
-DOB = dt.date(1975, 1, 1)
-START = dt.date(2005, 1, 1)
-days = st.integers(min_value=0, max_value=5000).map(lambda n: START + dt.timedelta(days=n))
-disposal = st.tuples(
-    days,
-    st.sampled_from(["imprisonment", "caution", "other", "conditional_discharge"]),
-    st.integers(min_value=1, max_value=48),
-).map(lambda t: (t[0], t[1], t[2] if t[1] in ("imprisonment", "conditional_discharge")
-                 else None, False, False))
-event = st.tuples(
-    st.sampled_from(["notification.initial", "notification.periodic", "notification.change",
-                     "custody.start", "custody.end", "hospital.start", "hospital.end",
-                     "abroad.start", "abroad.end"]),
-    days,
-    st.booleans(),
-)
+from ..ledgers import DOB, days, disposal, event
 
 
 @settings(max_examples=300, deadline=None)

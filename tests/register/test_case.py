@@ -10,23 +10,7 @@ from hypothesis import strategies as st
 from whereabouts import rules
 from whereabouts.register.case import build_case
 
-DOB = dt.date(1970, 1, 1)
-START = dt.date(2000, 1, 1)
-
-days = st.integers(min_value=0, max_value=6000).map(lambda n: START + dt.timedelta(days=n))
-disposal = st.tuples(
-    days,
-    st.sampled_from(["imprisonment", "caution", "other", "hospital_order"]),
-    st.integers(min_value=1, max_value=48),
-    st.booleans(),
-).map(lambda t: (t[0], t[1], t[2] if t[1] == "imprisonment" else None, False,
-                 t[3] if t[1] == "hospital_order" else False))
-event = st.tuples(
-    st.sampled_from(["notification.initial", "notification.periodic", "notification.change",
-                     "custody.start", "custody.end", "abroad.start", "abroad.end"]),
-    days,
-    st.booleans(),
-)
+from ..ledgers import DOB, days, disposal, event
 
 FIELDS = ("indefinite", "first_day", "last_day", "length", "period_basis",
           "review_first_eligible", "review_basis", "next_due_kind", "next_due_last_day",
