@@ -15,9 +15,9 @@ from whereabouts.access import audit, policy
 from whereabouts.access.models import AuditAction
 from whereabouts.clock import today
 from whereabouts.compliance.models import Task, TaskState
-from whereabouts.compliance.sweep import status_from_case
+from whereabouts.compliance.selectors import person_compliance
 from whereabouts.register.models import Person
-from whereabouts.register.selectors import ledger_case, live_events
+from whereabouts.register.selectors import live_events
 
 
 @login_required
@@ -52,15 +52,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     except Person.DoesNotExist:
         raise Http404 from None
     as_at = today()
-    person_case = ledger_case(person, as_at)
-    status = status_from_case(person_case, as_at)
+    compliance = person_compliance(person, as_at)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
                  what="viewed the person's record")
     context = {
         "person": person,
         "as_at": as_at,
-        "status": status,
-        "explanation": _explanation(person_case),
+        "status": compliance.status,
+        "explanation": compliance.explanation,
         "events": live_events(person),
         "disposals": person.disposals.select_related("event").all(),
         "addresses": person.addresses.all()[:10],
@@ -68,11 +67,3 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "tasks": Task.objects.filter(person=person, state=TaskState.OPEN),
     }
     return render(request, "web/person.html", context)
-
-
-def _explanation(person_case) -> list[str]:  # type: ignore[no-untyped-def]
-    from whereabouts import rules
-
-    if person_case.case is None:
-        return []
-    return list(rules.evaluate(person_case.case).explanation)
