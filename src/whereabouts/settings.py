@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "whereabouts.access",
     "whereabouts.register",
     "whereabouts.compliance",
+    "whereabouts.missing",
     "whereabouts.web",
 ]
 

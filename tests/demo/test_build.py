@@ -128,7 +128,12 @@ def test_every_missing_persons_ledger_explains_their_plan_entry(demo, db):
                 "overdue"
         else:
             assert [(e.kind, e.effective_date) for e in after] == [
-                (entry.located_event, entry.located_on)]
+                (entry.located_event, entry.located_on), ("missing.located", entry.located_on)]
+        recorded = [e for e in events if e.kind == "missing.recorded"]
+        assert [(e.effective_date, e.details["missing_since"], e.details["believed_abroad"])
+                for e in recorded] == [(entry.went_missing_on,
+                                        entry.last_seen_at_home_on.isoformat(),
+                                        entry.believed_abroad)]
         travel = [e for e in events if e.kind == "notification.travel"]
         if entry.travel_notified_on is not None:
             assert [(e.effective_date, e.details["destination"]) for e in travel] == [
@@ -320,3 +325,28 @@ def test_a_second_build_with_the_same_seed_gives_identical_rows(demo, django_db_
         build_demo(seed=SEED, scale=SCALE, fresh=True, progress=quiet, fork=False)
         assert database_digest() == before
         assert list(Event.objects.order_by("pk").values_list("pk", flat=True)[:5]) == ids
+
+
+def test_the_scenarios_missing_figures_come_out_of_the_ledger(demo, db):
+    from whereabouts.missing.selectors import missing_figures
+
+    foi = missing_figures(FOI_DATE)
+    wm = foi["west-midlands"]
+    assert (wm.missing, wm.believed_abroad, wm.begun_in_year) == (46, 14, 5)
+    assert wm.earliest_began.year == 2006
+    assert foi["staffordshire"].missing == 5
+    assert foi["west-mercia"].missing == 3
+    assert foi["west-mercia"].earliest_began.year == 2006
+    assert foi["west-mercia"].over_10_years >= 1
+    assert foi["warwickshire"].missing == 1
+    regions = missing_figures(FOI_DATE, by="region")
+    assert regions["West Midlands"].missing == 55
+    english = sorted(((f.missing, name) for name, f in regions.items() if name != "Wales"),
+                     reverse=True)
+    assert [name for _, name in english[:2]] == ["London", "West Midlands"]
+    published = missing_figures(SCENARIO_TODAY)
+    assert published["staffordshire"].missing == 2
+    assert published["west-midlands"].missing == 46
+    # The same answer for the FOI date after the later events were recorded: the ledger now
+    # holds the Staffordshire locates, and the 30 September figures do not move.
+    assert missing_figures(FOI_DATE)["staffordshire"].missing == 5

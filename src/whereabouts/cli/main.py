@@ -87,6 +87,30 @@ def _serve(host: str, port: int, banner: str = "") -> int:
     return 0
 
 
+def cmd_missing(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.clock import today
+    from whereabouts.missing.selectors import missing_figures
+
+    as_at = args.as_at or today()
+    figures = missing_figures(as_at, by=args.by)
+    label = "region" if args.by == "region" else "force"
+    print(f"Missing registered offenders as at {as_at}, by {label} (counts only)")
+    print(f"{label:<28} {'missing':>8} {'abroad':>7} {'begun ' + str(as_at.year):>11} "
+          f"{'>1 yr':>6} {'>5 yrs':>7} {'>10 yrs':>8}  earliest began")
+    total = 0
+    for key, f in sorted(figures.items(), key=lambda kv: (-kv[1].missing, kv[0])):
+        if f.missing == 0 and not args.all:
+            continue
+        total += f.missing
+        print(f"{key:<28} {f.missing:>8} {f.believed_abroad:>7} {f.begun_in_year:>11} "
+              f"{f.over_1_year:>6} {f.over_5_years:>7} {f.over_10_years:>8}  "
+              f"{f.earliest_began or '':}")
+    print(f"{'total':<28} {total:>8}")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -134,6 +158,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("missing", help="missing figures as at a date, per force or region")
+    p.add_argument("action", choices=["figures"])
+    p.add_argument("--as-at", type=_date, help="the date (default: today)")
+    p.add_argument("--by", choices=["force", "region"], default="force")
+    p.add_argument("--all", action="store_true", help="list those with none missing too")
+    p.set_defaults(func=cmd_missing)
 
     p = sub.add_parser("audit", help="verify the audit log's hash chain")
     p.add_argument("action", choices=["verify"])

@@ -201,8 +201,8 @@ def _locate(rng: random.Random, entry: MissingPlanEntry, target: ForceTarget, on
         "located_by": by.format(**fmt),
         "located_outcome": outcome.format(**fmt),
         "located_event": event,
-        "note": "Located after the FOI date; the episode's locate event is written by the "
-                "missing-persons work, the ledger here holds the sighting.",
+        "note": "Located after the FOI date: the ledger holds the sighting and the "
+                "missing.located entry that closes the episode.",
     })
 
 

@@ -30,6 +30,11 @@ VISIT_OUTCOMES = (
 )
 CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
 REVIEW_OUTCOMES = ("continue", "discharged")
+RISK_LEVELS = ("low", "medium", "high", "very_high")
+HOW_FOUND = ("arrest", "voluntary_attendance", "found_abroad_and_returned", "found_in_custody",
+             "found_dead", "seen_by_police", "other")
+LOCATE_OUTCOMES = ("arrested", "charged", "cautioned", "notified_and_compliant",
+                   "no_further_action", "deceased")
 
 _NOTIFICATION = {
     "no_fixed_abode": Field(bool),
@@ -65,6 +70,23 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     EventKind.REVIEW_DECISION: {
         "outcome": Field(str, True, REVIEW_OUTCOMES),
         "further_review_date": Field(dt.date),
+        "note": Field(str),
+    },
+    # A missing episode opens on the date a supervisor records the person as missing;
+    # ``missing_since`` is the last date they were confirmed at a notified address.
+    EventKind.MISSING_RECORDED: {
+        "missing_since": Field(dt.date, True),
+        "basis": Field(str, True),
+        "risk": Field(str, True, RISK_LEVELS),
+        "believed_abroad": Field(bool),
+        "country": Field(str),
+        "abroad_basis": Field(str),
+    },
+    EventKind.MISSING_LOCATED: {
+        "where": Field(str, True),
+        "by": Field(str, True),
+        "how_found": Field(str, True, HOW_FOUND),
+        "outcome": Field(str, True, LOCATE_OUTCOMES),
         "note": Field(str),
     },
     EventKind.ASSIGNMENT: {"offender_manager": Field(str, True), "force": Field(str, True)},

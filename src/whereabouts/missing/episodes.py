@@ -1,0 +1,59 @@
+"""Reading missing episodes from ledger entries (plain data in, plain data out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+RECORDED = "missing.recorded"
+LOCATED = "missing.located"
+
+
+class Episode(NamedTuple):
+    """One period for which a person was recorded as missing."""
+
+    began_on: dt.date  # the date they were recorded as missing
+    missing_since: dt.date  # last confirmed at a notified address
+    believed_abroad: bool
+    country: str
+    risk: str
+    located_on: dt.date | None = None
+    how_found: str = ""
+    outcome: str = ""
+
+    def open_on(self, as_at: dt.date) -> bool:
+        """Missing as at a date: recorded by then and not located by then."""
+        return self.began_on <= as_at and (self.located_on is None or self.located_on > as_at)
+
+
+def episodes_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> list[Episode]:
+    """Episodes from live entries ``(kind, effective_date, details)`` sorted by date then id.
+
+    Entries of other kinds are ignored; a located entry with no episode open is ignored too
+    (the services refuse to write one, so it can only come from a withdrawn episode).
+    """
+    episodes: list[Episode] = []
+    current: Episode | None = None
+    for kind, when, details in entries:
+        if kind == RECORDED and current is None:
+            current = Episode(
+                began_on=when,
+                missing_since=dt.date.fromisoformat(details["missing_since"]),
+                believed_abroad=bool(details.get("believed_abroad", False)),
+                country=details.get("country", ""),
+                risk=details.get("risk", ""),
+            )
+        elif kind == LOCATED and current is not None:
+            episodes.append(current._replace(located_on=when,
+                                             how_found=details.get("how_found", ""),
+                                             outcome=details.get("outcome", "")))
+            current = None
+    if current is not None:
+        episodes.append(current)
+    return episodes
+
+
+def open_episode(episodes: list[Episode]) -> Episode | None:
+    """The episode still open, if any (at most one: the services see to it)."""
+    return next((e for e in episodes if e.located_on is None), None)

@@ -1,0 +1,96 @@
+"""Missing figures as at a date, per force and per region. Counts only: never a name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from whereabouts.register.models import Event, EventKind, Force, Person
+
+from .episodes import LOCATED, RECORDED, Episode, episodes_from
+
+
+def live_missing_entries(person: Person) -> list[tuple[str, dt.date, dict[str, object]]]:
+    """One person's missing entries as the ledger now stands (superseded ones left out)."""
+    entries = Event.objects.filter(person=person, kind__in=(RECORDED, LOCATED))
+    superseded = set(
+        Event.objects.filter(person=person, supersedes__isnull=False)
+        .values_list("supersedes_id", flat=True)
+    )
+    return [(e.kind, e.effective_date, e.details)
+            for e in entries.order_by("effective_date", "id") if e.pk not in superseded]
+
+
+def person_episodes(person: Person) -> list[Episode]:
+    return episodes_from(live_missing_entries(person))
+
+
+def episodes_by_person(as_at: dt.date) -> dict[int, tuple[str, list[Episode]]]:
+    """Every person's episodes from entries effective on or before ``as_at``, with the force.
+
+    Entries that take effect later are left out, so the answer for a date does not change
+    when later events are recorded.
+    """
+    superseded = set(
+        Event.objects.filter(supersedes__isnull=False).values_list("supersedes_id", flat=True)
+    )
+    rows = (
+        Event.objects.filter(kind__in=(EventKind.MISSING_RECORDED, EventKind.MISSING_LOCATED),
+                             effective_date__lte=as_at)
+        .order_by("person_id", "effective_date", "id")
+        .values_list("pk", "person_id", "person__force_id", "kind", "effective_date", "details")
+    )
+    entries: dict[int, list[tuple[str, dt.date, dict[str, object]]]] = defaultdict(list)
+    forces: dict[int, str] = {}
+    for pk, person_id, force, kind, when, details in rows:
+        if pk in superseded:
+            continue
+        entries[person_id].append((kind, when, details))
+        forces[person_id] = force
+    return {pid: (forces[pid], episodes_from(e)) for pid, e in entries.items()}
+
+
+@dataclass
+class MissingFigures:
+    """The figures for one force or region as at a date."""
+
+    missing: int = 0
+    believed_abroad: int = 0
+    begun_in_year: int = 0  # open episodes that began in the calendar year of the date
+    over_1_year: int = 0
+    over_5_years: int = 0
+    over_10_years: int = 0
+    earliest_began: dt.date | None = None
+
+    def add(self, episode: Episode, as_at: dt.date) -> None:
+        self.missing += 1
+        self.believed_abroad += episode.believed_abroad
+        self.begun_in_year += episode.began_on.year == as_at.year
+        years = _whole_years(episode.missing_since, as_at)
+        self.over_1_year += years >= 1
+        self.over_5_years += years >= 5
+        self.over_10_years += years >= 10
+        if self.earliest_began is None or episode.began_on < self.earliest_began:
+            self.earliest_began = episode.began_on
+
+
+def _whole_years(start: dt.date, end: dt.date) -> int:
+    years = end.year - start.year
+    return years - ((end.month, end.day) < (start.month, start.day))
+
+
+def missing_figures(as_at: dt.date, *, by: str = "force") -> dict[str, MissingFigures]:
+    """Open episodes as at ``as_at``, grouped by force slug or by region.
+
+    Every force (or region) is present, with zeros where no one is missing, so that a
+    table of figures never hides a force by leaving it out.
+    """
+    forces = dict(Force.objects.values_list("slug", "region"))
+    keys = sorted(set(forces.values())) if by == "region" else sorted(forces)
+    figures = {key: MissingFigures() for key in keys}
+    for force, episodes in episodes_by_person(as_at).values():
+        for episode in episodes:
+            if episode.open_on(as_at):
+                figures[forces[force] if by == "region" else force].add(episode, as_at)
+    return figures
