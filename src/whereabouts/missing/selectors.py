@@ -94,3 +94,37 @@ def missing_figures(as_at: dt.date, *, by: str = "force") -> dict[str, MissingFi
             if episode.open_on(as_at):
                 figures[forces[force] if by == "region" else force].add(episode, as_at)
     return figures
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    person: Person
+    episode: Episode
+    days_missing: int
+
+    @property
+    def risk_label(self) -> str:
+        return self.episode.risk.replace("_", " ")
+
+
+def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) -> list[BoardRow]:
+    """The open episodes of the people ``user`` may see, longest missing first.
+
+    Scoped by the access policy like every read of a person; the caller logs the look.
+    """
+    from whereabouts.access import policy
+
+    visible = policy.visible_people(user)  # type: ignore[arg-type]
+    ids = set(visible.values_list("pk", flat=True))
+    open_now = {
+        pid: episode
+        for pid, (_, episodes) in episodes_by_person(as_at).items()
+        if pid in ids
+        for episode in episodes
+        if episode.open_on(as_at) and (episode.believed_abroad or not abroad_only)
+    }
+    people = visible.filter(pk__in=open_now).select_related("offender_manager")
+    rows = [BoardRow(p, open_now[p.pk], (as_at - open_now[p.pk].missing_since).days)
+            for p in people]
+    rows.sort(key=lambda r: (-r.days_missing, r.person.reference))
+    return rows

@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("missing/", views.missing_board, name="missing-board"),
 ]

@@ -16,6 +16,8 @@ from whereabouts.access.models import AuditAction
 from whereabouts.clock import today
 from whereabouts.compliance.models import Task, TaskState
 from whereabouts.compliance.selectors import person_compliance
+from whereabouts.missing.selectors import missing_board as board_rows
+from whereabouts.missing.selectors import person_episodes
 from whereabouts.register.models import Person
 from whereabouts.register.selectors import live_events
 
@@ -65,5 +67,19 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "addresses": person.addresses.all()[:10],
         "aliases": person.aliases.all(),
         "tasks": Task.objects.filter(person=person, state=TaskState.OPEN),
+        "episodes": person_episodes(person),
     }
     return render(request, "web/person.html", context)
+
+
+@login_required
+def missing_board(request: HttpRequest) -> HttpResponse:
+    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+        raise Http404
+    as_at = today()
+    abroad_only = request.GET.get("abroad") == "1"
+    rows = board_rows(request.user, as_at, abroad_only=abroad_only)
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                 what=f"viewed the missing board ({len(rows)} open episodes)")
+    return render(request, "web/missing_board.html",
+                  {"rows": rows, "as_at": as_at, "abroad_only": abroad_only})
