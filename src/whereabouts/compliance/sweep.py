@@ -47,6 +47,7 @@ FIELDS = StatusValues._fields
 
 
 FOREVER = dt.date(9999, 12, 31)
+OPEN_ABSENCE_MARGIN = dt.timedelta(days=7)
 
 
 def status_from_case(person_case: PersonCase, as_at: dt.date) -> StatusValues:
@@ -75,6 +76,12 @@ def _valid_until(person_case: PersonCase, answer: rules.Answer, as_at: dt.date) 
     limits = [FOREVER]
     if answer.last_day is not None and as_at <= answer.last_day:
         limits.append(answer.last_day)  # ended from the day after
+        if person_case.open_away is not None:
+            # While an absence is open the rules see it end on the date asked about, so the
+            # next deadline is a few days after that date; near the end of the period it
+            # falls after the period and is no longer owed. Work such people out again
+            # from a week before the end (a margin wider than any "within 3 days").
+            limits.append(max(as_at, answer.last_day - OPEN_ABSENCE_MARGIN))
     if answer.compliance == Compliance.COMPLIANT and answer.next_due_last_day is not None:
         limits.append(answer.next_due_last_day)  # overdue from the day after
     # The ledger holds nothing after ``as_at`` here (the sweep re-works anyone whose does), so
