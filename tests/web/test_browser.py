@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +18,9 @@ SCREENSHOTS = Path(settings.DATA_DIR) / "screenshots"
 def browser_page(live_server: Any) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the live
-    # server and the fixtures are still ordinary synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # Playwright's sync API runs an event loop in this thread: tests make their data in
+    # fixtures set up before this one, so no database work happens inside that loop (where
+    # Django would refuse it, and a connection opened there would outlive the test).
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
@@ -32,7 +31,6 @@ def browser_page(live_server: Any) -> Iterator[Any]:
         page = browser.new_page(viewport={"width": 1100, "height": 900})
         yield page
         browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def sign_in(page: Any, base: str, username: str) -> None:
@@ -42,10 +40,9 @@ def sign_in(page: Any, base: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-@pytest.mark.django_db(transaction=True)
-def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
-    browser_page: Any, live_server: Any, make_person: Any, settings: Any
-) -> None:
+@pytest.fixture
+def overdue_person(make_person: Any, settings: Any) -> Any:
+    """Made before the browser starts, so no database work happens inside Playwright's loop."""
     from whereabouts.register import services
     from whereabouts.register.services import DisposalInput
 
@@ -57,6 +54,14 @@ def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
                           today=TODAY, recorded_by=None, source="test",
                           disposal=DisposalInput(offence="SOA 2003 s.1", kind="imprisonment",
                                                  months=40))
+    return person
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
+    overdue_person: Any, live_server: Any, browser_page: Any
+) -> None:
+    person = overdue_person
     page = browser_page
     sign_in(page, live_server.url, "om.one")
     page.get_by_role("link", name="My caseload").click()
@@ -68,8 +73,8 @@ def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_wrong_password_is_refused_in_the_browser(browser_page: Any, live_server: Any,
-                                                    officer: Any) -> None:
+def test_a_wrong_password_is_refused_in_the_browser(officer: Any, live_server: Any,
+                                                    browser_page: Any) -> None:
     page = browser_page
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill("om.one")
