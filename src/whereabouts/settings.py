@@ -139,6 +139,20 @@ if os.environ.get("WHEREABOUTS_HTTPS") == "1":
 
 WHEREABOUTS_TODAY = os.environ.get("WHEREABOUTS_TODAY", "")
 
+# A whereabouts check: how long the offender manager has, and the force's checklist.
+WHEREABOUTS_CHECK_HOURS = int(os.environ.get("WHEREABOUTS_CHECK_HOURS", "72"))
+WHEREABOUTS_CHECKLIST = (
+    "Notified home address re-visited",
+    "Other notified addresses visited",
+    "Custody checked (local cells and prisons)",
+    "Hospitals checked",
+    "Probation checked",
+    "Housing checked",
+    "DWP checked",
+    "Known associates contacted",
+    "Phone called",
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

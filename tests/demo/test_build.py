@@ -350,3 +350,19 @@ def test_the_scenarios_missing_figures_come_out_of_the_ledger(demo, db):
     # The same answer for the FOI date after the later events were recorded: the ledger now
     # holds the Staffordshire locates, and the 30 September figures do not move.
     assert missing_figures(FOI_DATE)["staffordshire"].missing == 5
+
+
+def test_every_missing_person_had_a_whereabouts_check_before_the_decision(demo, db):
+    from django.conf import settings
+
+    from whereabouts.missing.selectors import person_checks
+
+    people = {p.reference: p for p in Person.objects.filter(
+        reference__in=[e.person_reference for e in demo.plan])}
+    for entry in demo.plan:
+        [check] = person_checks(people[entry.person_reference])
+        assert check.opened_on == entry.failed_visit_on
+        assert (check.closed_on, check.outcome) == (entry.went_missing_on, "recorded_missing")
+    done = Event.objects.filter(kind="check.closed").values_list("details", flat=True)
+    for details in done:
+        assert set(details["checks_done"].split("; ")) <= set(settings.WHEREABOUTS_CHECKLIST)

@@ -44,3 +44,30 @@ def located_details(entry: MissingPlanEntry) -> dict[str, Any]:
         "outcome": outcome,
         "note": entry.located_outcome[:500],
     })
+
+
+def check_opened_details(entry: MissingPlanEntry) -> dict[str, Any]:
+    gone = entry.failed_visit_outcome == "no_longer_living_there"
+    return _without_blanks({
+        "reason": "no_longer_living_there" if gone else "missed_notification",
+        "note": f"Opened after the visit on {entry.failed_visit_on}",
+    })
+
+
+def check_closed_details(entry: MissingPlanEntry) -> dict[str, Any]:
+    return _without_blanks({
+        "outcome": "recorded_missing",
+        "explanation": "No trace at any notified address or through partner checks",
+        "checks_done": "; ".join(CHECKS_DONE),
+    })
+
+
+#: The checks the demo's offender managers made before each person was recorded missing
+#: (in the order of the default checklist in settings).
+CHECKS_DONE = (
+    "Notified home address re-visited",
+    "Custody checked (local cells and prisons)",
+    "Hospitals checked",
+    "Probation checked",
+    "DWP checked",
+)

@@ -43,7 +43,12 @@ from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 
 from .calibration import ForceTarget, force_targets
 from .dates import ONE_DAY, add_months, age_on, next_due, period_last_day
-from .episodes import located_details, recorded_details
+from .episodes import (
+    check_closed_details,
+    check_opened_details,
+    located_details,
+    recorded_details,
+)
 from .missing import (
     RISK_LEVELS,
     RISK_WEIGHTS,
@@ -88,7 +93,8 @@ PRIORITY = {
     "registered": 0, "disposal": 1, "assignment": 2, "custody.start": 3, "hospital.start": 3,
     "custody.end": 4, "hospital.end": 4, "abroad.end": 4, "notification.initial": 5,
     "notification.change": 5, "notification.periodic": 5, "notification.travel": 5,
-    "visit": 6, "abroad.start": 7, "missing.recorded": 8, "missing.located": 8,
+    "visit": 6, "abroad.start": 7, "check.opened": 7, "check.closed": 8,
+    "missing.recorded": 8, "missing.located": 8,
 }
 
 # Shares (documented in docs/demo.md).
@@ -755,6 +761,8 @@ class ForceGenerator:
             "note": "No answer; neighbours have not seen them for some weeks"
             if entry.failed_visit_outcome == "no_reply"
             else "New occupier says they left; no forwarding address"})
+        person.add("check.opened", entry.failed_visit_on, check_opened_details(entry))
+        person.add("check.closed", entry.went_missing_on, check_closed_details(entry))
         person.add("missing.recorded", entry.went_missing_on, recorded_details(entry))
         if entry.located_on is not None:
             if entry.located_event == "notification.change":

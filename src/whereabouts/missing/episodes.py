@@ -57,3 +57,31 @@ def episodes_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> lis
 def open_episode(episodes: list[Episode]) -> Episode | None:
     """The episode still open, if any (at most one: the services see to it)."""
     return next((e for e in episodes if e.located_on is None), None)
+
+
+CHECK_OPENED = "check.opened"
+CHECK_CLOSED = "check.closed"
+
+
+class Check(NamedTuple):
+    """A whereabouts check: opened when there is reason to doubt where someone is."""
+
+    opened_on: dt.date
+    reason: str
+    closed_on: dt.date | None = None
+    outcome: str = ""
+
+
+def checks_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> list[Check]:
+    """Checks from live entries sorted by date then id (other kinds are ignored)."""
+    checks: list[Check] = []
+    current: Check | None = None
+    for kind, when, details in entries:
+        if kind == CHECK_OPENED and current is None:
+            current = Check(when, details.get("reason", ""))
+        elif kind == CHECK_CLOSED and current is not None:
+            checks.append(current._replace(closed_on=when, outcome=details.get("outcome", "")))
+            current = None
+    if current is not None:
+        checks.append(current)
+    return checks

@@ -8,12 +8,22 @@ from dataclasses import dataclass
 
 from whereabouts.register.models import Event, EventKind, Force, Person
 
-from .episodes import LOCATED, RECORDED, Episode, episodes_from
+from .episodes import (
+    CHECK_CLOSED,
+    CHECK_OPENED,
+    LOCATED,
+    RECORDED,
+    Check,
+    Episode,
+    checks_from,
+    episodes_from,
+)
 
 
 def live_missing_entries(person: Person) -> list[tuple[str, dt.date, dict[str, object]]]:
-    """One person's missing entries as the ledger now stands (superseded ones left out)."""
-    entries = Event.objects.filter(person=person, kind__in=(RECORDED, LOCATED))
+    """One person's missing and check entries as the ledger now stands (superseded left out)."""
+    entries = Event.objects.filter(person=person,
+                                   kind__in=(RECORDED, LOCATED, CHECK_OPENED, CHECK_CLOSED))
     superseded = set(
         Event.objects.filter(person=person, supersedes__isnull=False)
         .values_list("supersedes_id", flat=True)
@@ -24,6 +34,10 @@ def live_missing_entries(person: Person) -> list[tuple[str, dt.date, dict[str, o
 
 def person_episodes(person: Person) -> list[Episode]:
     return episodes_from(live_missing_entries(person))
+
+
+def person_checks(person: Person) -> list[Check]:
+    return checks_from(live_missing_entries(person))
 
 
 def episodes_by_person(as_at: dt.date) -> dict[int, tuple[str, list[Episode]]]:

@@ -8,18 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
 from whereabouts.access import policy
 from whereabouts.access.models import Role
+from whereabouts.compliance.models import Task, TaskState
 from whereabouts.register import services as register
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.events import parse_date
 from whereabouts.register.models import Event, EventKind, Person
 
-from .episodes import open_episode
-from .selectors import person_episodes
+from .episodes import Check, open_episode
+from .selectors import person_checks, person_episodes
+
+CHECK_TASK = "whereabouts_check"
 
 
 class NotPermitted(PermissionError):
@@ -46,8 +50,12 @@ def record_missing(
     believed_abroad: bool = False,
     country: str = "",
     abroad_basis: str = "",
+    checks_done: tuple[str, ...] = (),
 ) -> Event:
-    """Open a missing episode: the person's whereabouts are unknown from ``missing_since``."""
+    """Open a missing episode: the person's whereabouts are unknown from ``missing_since``.
+
+    An open whereabouts check is closed by the same decision (outcome: recorded missing).
+    """
     person = _person_for(actor, person_id, Role.SUPERVISOR)
     recorded = parse_date(recorded_on, "recorded_on")
     since = parse_date(missing_since, "missing_since")
@@ -65,6 +73,13 @@ def record_missing(
     details = {"missing_since": since.isoformat(), "basis": basis, "risk": risk,
                "believed_abroad": believed_abroad, "country": country,
                "abroad_basis": abroad_basis}
+    check = open_check(person_checks(person))
+    if check is not None:
+        if recorded < check.opened_on:
+            raise InvalidInput("recorded_on",
+                               f"{recorded} is before the open check began ({check.opened_on})")
+        _close_check(person, closed_on=recorded, outcome="recorded_missing",
+                     explanation=basis, checks_done=checks_done, actor=actor, today=today)
     return register.event_record(person_id=person.pk, kind=EventKind.MISSING_RECORDED,
                                  effective_date=recorded, today=today, recorded_by=actor,
                                  source="web", details=details)
@@ -123,3 +138,90 @@ def withdraw_episode(*, person_id: int, reason: str, actor: AbstractBaseUser,
                                  effective_date=latest.effective_date, today=today,
                                  recorded_by=actor, source="web", supersedes=latest.pk,
                                  reason=reason)
+
+
+def open_check(checks: list[Check]) -> Check | None:
+    return next((c for c in checks if c.closed_on is None), None)
+
+
+def _checklist(checks_done: tuple[str, ...]) -> str:
+    allowed = tuple(settings.WHEREABOUTS_CHECKLIST)
+    for item in checks_done:
+        if item not in allowed:
+            raise InvalidInput("checks_done", f"{item!r} is not on the force's checklist")
+    return "; ".join(item for item in allowed if item in checks_done)
+
+
+@transaction.atomic
+def open_whereabouts_check(*, person_id: int, opened_on: dt.date | str, reason: str,
+                           actor: AbstractBaseUser, today: dt.date, note: str = "") -> Event:
+    """Doubt about where someone is: a check, and a task for their offender manager.
+
+    The task is due within ``WHEREABOUTS_CHECK_HOURS`` (72 hours by default) of the day the
+    check opened; its checklist is the force's ``WHEREABOUTS_CHECKLIST``.
+    """
+    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    opened = parse_date(opened_on, "opened_on")
+    if open_check(person_checks(person)) is not None:
+        raise InvalidInput("person", "already has an open whereabouts check")
+    if open_episode(person_episodes(person)) is not None:
+        raise InvalidInput("person", "is already recorded as missing")
+    event = register.event_record(person_id=person.pk, kind=EventKind.CHECK_OPENED,
+                                  effective_date=opened, today=today, recorded_by=actor,
+                                  source="web", details={"reason": reason, "note": note})
+    due = opened + dt.timedelta(days=max(1, settings.WHEREABOUTS_CHECK_HOURS // 24))
+    Task.objects.get_or_create(
+        person=person, kind=CHECK_TASK, due_kind="", due_last_day=due,
+        defaults={"assigned_to": person.offender_manager, "opened_as_at": opened,
+                  "title": f"Whereabouts check ({reason.replace('_', ' ')}): "
+                           f"find them by {due:%d %B %Y}"},
+    )
+    return event
+
+
+def _close_check(person: Person, *, closed_on: dt.date, outcome: str, explanation: str,
+                 checks_done: tuple[str, ...], actor: AbstractBaseUser, today: dt.date) -> Event:
+    details = {"outcome": outcome, "explanation": explanation,
+               "checks_done": _checklist(checks_done)}
+    event = register.event_record(person_id=person.pk, kind=EventKind.CHECK_CLOSED,
+                                  effective_date=closed_on, today=today, recorded_by=actor,
+                                  source="web", details=details)
+    Task.objects.filter(person=person, kind=CHECK_TASK, state=TaskState.OPEN).update(
+        state=TaskState.DONE, closed_as_at=closed_on)
+    return event
+
+
+@transaction.atomic
+def close_check_found(*, person_id: int, closed_on: dt.date | str, explanation: str,
+                      actor: AbstractBaseUser, today: dt.date,
+                      checks_done: tuple[str, ...] = ()) -> Event:
+    """The check found the person: close it, saying why the alarm was false."""
+    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    closed = parse_date(closed_on, "closed_on")
+    check = open_check(person_checks(person))
+    if check is None:
+        raise InvalidInput("person", "has no open whereabouts check")
+    if closed < check.opened_on:
+        raise InvalidInput("closed_on", f"{closed} is before the check opened ({check.opened_on})")
+    return _close_check(person, closed_on=closed, outcome="found", explanation=explanation,
+                        checks_done=checks_done, actor=actor, today=today)
+
+
+#: Visit outcomes that mean the person may not be where they said: a check opens at once.
+DOUBTFUL_VISITS = ("no_longer_living_there", "not_known_at_address")
+
+
+@transaction.atomic
+def record_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
+                 actor: AbstractBaseUser, today: dt.date, note: str = "") -> Event:
+    """A home visit; one that finds the person gone opens a whereabouts check at once."""
+    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    event = register.event_record(person_id=person.pk, kind=EventKind.VISIT,
+                                  effective_date=visited_on, today=today, recorded_by=actor,
+                                  source="web", details={"outcome": outcome, "note": note})
+    doubtful = (outcome in DOUBTFUL_VISITS and open_check(person_checks(person)) is None
+                and open_episode(person_episodes(person)) is None)
+    if doubtful:
+        open_whereabouts_check(person_id=person.pk, opened_on=event.effective_date,
+                               reason=outcome, actor=actor, today=today)
+    return event

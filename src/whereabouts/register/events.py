@@ -27,7 +27,12 @@ VISIT_OUTCOMES = (
     "no_reply",
     "access_denied",
     "no_longer_living_there",
+    "not_known_at_address",
 )
+#: Why a whereabouts check was opened.
+CHECK_REASONS = ("no_longer_living_there", "not_known_at_address", "returned_mail",
+                 "intelligence", "missed_notification")
+CHECK_OUTCOMES = ("found", "recorded_missing")
 CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
 REVIEW_OUTCOMES = ("continue", "discharged")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -71,6 +76,13 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "outcome": Field(str, True, REVIEW_OUTCOMES),
         "further_review_date": Field(dt.date),
         "note": Field(str),
+    },
+    EventKind.CHECK_OPENED: {"reason": Field(str, True, CHECK_REASONS), "note": Field(str)},
+    # ``checks_done`` lists the force's checklist items done, separated by "; ".
+    EventKind.CHECK_CLOSED: {
+        "outcome": Field(str, True, CHECK_OUTCOMES),
+        "explanation": Field(str, True),
+        "checks_done": Field(str),
     },
     # A missing episode opens on the date a supervisor records the person as missing;
     # ``missing_since`` is the last date they were confirmed at a notified address.

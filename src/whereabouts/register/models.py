@@ -112,6 +112,8 @@ class EventKind(models.TextChoices):
     VISIT = "visit", "Home visit"
     DEATH = "death", "Death"
     REVIEW_DECISION = "review.decision", "Review decision (s.91C)"
+    CHECK_OPENED = "check.opened", "Whereabouts check opened"
+    CHECK_CLOSED = "check.closed", "Whereabouts check closed"
     MISSING_RECORDED = "missing.recorded", "Recorded as missing (whereabouts unknown)"
     MISSING_LOCATED = "missing.located", "Located"
     ASSIGNMENT = "assignment", "Offender manager assigned"
