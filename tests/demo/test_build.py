@@ -128,7 +128,8 @@ def test_every_missing_persons_ledger_explains_their_plan_entry(demo, db):
                 "overdue"
         else:
             assert [(e.kind, e.effective_date) for e in after] == [
-                (entry.located_event, entry.located_on), ("missing.located", entry.located_on)]
+                (entry.located_event, entry.located_on), ("missing.located", entry.located_on),
+                *[("circulation.cancelled", entry.located_on)] * (1 + entry.believed_abroad)]
         recorded = [e for e in events if e.kind == "missing.recorded"]
         assert [(e.effective_date, e.details["missing_since"], e.details["believed_abroad"])
                 for e in recorded] == [(entry.went_missing_on,
@@ -366,3 +367,16 @@ def test_every_missing_person_had_a_whereabouts_check_before_the_decision(demo, 
     done = Event.objects.filter(kind="check.closed").values_list("details", flat=True)
     for details in done:
         assert set(details["checks_done"].split("; ")) <= set(settings.WHEREABOUTS_CHECKLIST)
+
+
+def test_every_missing_person_was_circulated_and_those_located_cancelled(demo, db):
+    from whereabouts.missing.circulation import circulations
+
+    people = {p.reference: p for p in Person.objects.filter(
+        reference__in=[e.person_reference for e in demo.plan])}
+    for entry in demo.plan:
+        found = circulations(people[entry.person_reference])
+        assert sorted(c["scope"] for c in found) == (
+            ["international", "national"] if entry.believed_abroad else ["national"])
+        expected = "active" if entry.located_on is None else "cancelled"
+        assert {c["status"] for c in found} == {expected}

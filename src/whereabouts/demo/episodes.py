@@ -71,3 +71,11 @@ CHECKS_DONE = (
     "Probation checked",
     "DWP checked",
 )
+
+
+def circulation_references(entry: MissingPlanEntry) -> list[tuple[str, str]]:
+    """(scope, reference) of each circulation: national always, international if abroad."""
+    national = ("national", f"{entry.person_reference}/{entry.went_missing_on:%Y%m%d}")
+    if not entry.believed_abroad:
+        return [national]
+    return [national, ("international", f"NCA/{entry.person_reference}")]

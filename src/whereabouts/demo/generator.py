@@ -46,6 +46,7 @@ from .dates import ONE_DAY, add_months, age_on, next_due, period_last_day
 from .episodes import (
     check_closed_details,
     check_opened_details,
+    circulation_references,
     located_details,
     recorded_details,
 )
@@ -94,7 +95,8 @@ PRIORITY = {
     "custody.end": 4, "hospital.end": 4, "abroad.end": 4, "notification.initial": 5,
     "notification.change": 5, "notification.periodic": 5, "notification.travel": 5,
     "visit": 6, "abroad.start": 7, "check.opened": 7, "check.closed": 8,
-    "missing.recorded": 8, "missing.located": 8,
+    "missing.recorded": 8, "missing.located": 8, "circulation.sent": 9,
+    "circulation.cancelled": 9,
 }
 
 # Shares (documented in docs/demo.md).
@@ -764,6 +766,9 @@ class ForceGenerator:
         person.add("check.opened", entry.failed_visit_on, check_opened_details(entry))
         person.add("check.closed", entry.went_missing_on, check_closed_details(entry))
         person.add("missing.recorded", entry.went_missing_on, recorded_details(entry))
+        for scope, reference in circulation_references(entry):
+            person.add("circulation.sent", entry.went_missing_on,
+                       {"scope": scope, "reference": reference})
         if entry.located_on is not None:
             if entry.located_event == "notification.change":
                 new_home = self.address()
@@ -774,6 +779,9 @@ class ForceGenerator:
                     "outcome": "seen_elsewhere",
                     "note": f"Located: {entry.located_where}. {entry.located_outcome}"[:500]})
             person.add("missing.located", entry.located_on, located_details(entry))
+            for _, reference in circulation_references(entry):
+                person.add("circulation.cancelled", entry.located_on,
+                           {"reference": reference, "reason": "located"})
         return person
 
     # -- the whole force ---------------------------------------------------------------

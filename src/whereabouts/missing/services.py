@@ -20,6 +20,7 @@ from whereabouts.register.errors import InvalidInput
 from whereabouts.register.events import parse_date
 from whereabouts.register.models import Event, EventKind, Person
 
+from .circulation import circulations
 from .episodes import Check, open_episode
 from .selectors import person_checks, person_episodes
 
@@ -80,9 +81,15 @@ def record_missing(
                                f"{recorded} is before the open check began ({check.opened_on})")
         _close_check(person, closed_on=recorded, outcome="recorded_missing",
                      explanation=basis, checks_done=checks_done, actor=actor, today=today)
-    return register.event_record(person_id=person.pk, kind=EventKind.MISSING_RECORDED,
-                                 effective_date=recorded, today=today, recorded_by=actor,
-                                 source="web", details=details)
+    event = register.event_record(person_id=person.pk, kind=EventKind.MISSING_RECORDED,
+                                  effective_date=recorded, today=today, recorded_by=actor,
+                                  source="web", details=details)
+    # Recording someone as missing circulates them to every force.
+    register.event_record(person_id=person.pk, kind=EventKind.CIRCULATION_SENT,
+                          effective_date=recorded, today=today, recorded_by=actor, source="web",
+                          details={"scope": "national",
+                                   "reference": f"{person.reference}/{recorded:%Y%m%d}"})
+    return event
 
 
 @transaction.atomic
@@ -109,6 +116,12 @@ def record_located(
                            f"{located} is before the episode began ({episode.began_on})")
     details = {"where": where, "by": by, "how_found": how_found, "outcome": outcome,
                "note": note}
+    for circulation in circulations(person):
+        if circulation["status"] == "active":
+            register.event_record(
+                person_id=person.pk, kind=EventKind.CIRCULATION_CANCELLED,
+                effective_date=located, today=today, recorded_by=actor, source="web",
+                details={"reference": circulation["reference"], "reason": "located"})
     return register.event_record(person_id=person.pk, kind=EventKind.MISSING_LOCATED,
                                  effective_date=located, today=today, recorded_by=actor,
                                  source="web", details=details)
@@ -129,6 +142,14 @@ def withdraw_episode(*, person_id: int, reason: str, actor: AbstractBaseUser,
     located = (Event.objects.filter(person=person, kind=EventKind.MISSING_LOCATED,
                                     effective_date__gte=latest.effective_date)
                .exclude(pk__in=superseded).first())
+    for circulation in circulations(person):
+        if circulation["status"] == "active":
+            register.event_record(
+                person_id=person.pk, kind=EventKind.CIRCULATION_CANCELLED,
+                effective_date=max(today, latest.effective_date), today=today,
+                recorded_by=actor, source="web",
+                details={"reference": circulation["reference"],
+                         "reason": f"episode withdrawn: {reason.strip()}"})
     if located is not None:
         register.event_record(person_id=person.pk, kind=EventKind.VOID,
                               effective_date=located.effective_date, today=today,
@@ -225,3 +246,23 @@ def record_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
         open_whereabouts_check(person_id=person.pk, opened_on=event.effective_date,
                                reason=outcome, actor=actor, today=today)
     return event
+
+
+@transaction.atomic
+def record_circulation(*, person_id: int, sent_on: dt.date | str, scope: str, reference: str,
+                       actor: AbstractBaseUser, today: dt.date, note: str = "") -> Event:
+    """A circulation sent or updated (same reference) for an open episode, e.g. international.
+
+    For someone believed abroad this records the referral made (an NCA or Interpol reference).
+    """
+    person = _person_for(actor, person_id, Role.SUPERVISOR)
+    sent = parse_date(sent_on, "sent_on")
+    episode = open_episode(person_episodes(person))
+    if episode is None:
+        raise InvalidInput("person", "is not recorded as missing")
+    if sent < episode.began_on:
+        raise InvalidInput("sent_on", f"{sent} is before the episode began ({episode.began_on})")
+    return register.event_record(person_id=person.pk, kind=EventKind.CIRCULATION_SENT,
+                                 effective_date=sent, today=today, recorded_by=actor,
+                                 source="web", details={"scope": scope, "reference": reference,
+                                                        "note": note})

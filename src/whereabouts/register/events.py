@@ -33,6 +33,7 @@ VISIT_OUTCOMES = (
 CHECK_REASONS = ("no_longer_living_there", "not_known_at_address", "returned_mail",
                  "intelligence", "missed_notification")
 CHECK_OUTCOMES = ("found", "recorded_missing")
+CIRCULATION_SCOPES = ("national", "international")
 CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
 REVIEW_OUTCOMES = ("continue", "discharged")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -101,6 +102,14 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "outcome": Field(str, True, LOCATE_OUTCOMES),
         "note": Field(str),
     },
+    # ``reference`` identifies the circulation in the national systems (e.g. a PNC or NCA
+    # reference); updates are a new ``circulation.sent`` with the same reference.
+    EventKind.CIRCULATION_SENT: {
+        "scope": Field(str, True, CIRCULATION_SCOPES),
+        "reference": Field(str, True),
+        "note": Field(str),
+    },
+    EventKind.CIRCULATION_CANCELLED: {"reference": Field(str, True), "reason": Field(str, True)},
     EventKind.ASSIGNMENT: {"offender_manager": Field(str, True), "force": Field(str, True)},
     EventKind.IDENTITY: {
         "family_name": Field(str),

@@ -116,6 +116,8 @@ class EventKind(models.TextChoices):
     CHECK_CLOSED = "check.closed", "Whereabouts check closed"
     MISSING_RECORDED = "missing.recorded", "Recorded as missing (whereabouts unknown)"
     MISSING_LOCATED = "missing.located", "Located"
+    CIRCULATION_SENT = "circulation.sent", "Circulated as missing"
+    CIRCULATION_CANCELLED = "circulation.cancelled", "Circulation cancelled"
     ASSIGNMENT = "assignment", "Offender manager assigned"
     IDENTITY = "identity", "Identity recorded or corrected"
     VOID = "void", "Entry withdrawn"

@@ -10,4 +10,7 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("missing/", views.missing_board, name="missing-board"),
+    path("people/<int:person_id>/circulation/", views.circulation_page, name="circulation"),
+    path("people/<int:person_id>/circulation.json", views.circulation_json,
+         name="circulation-json"),
 ]

@@ -6,9 +6,11 @@ person the user may not see gets the same 404 as one that does not exist.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from whereabouts.access import audit, policy
@@ -16,6 +18,7 @@ from whereabouts.access.models import AuditAction
 from whereabouts.clock import today
 from whereabouts.compliance.models import Task, TaskState
 from whereabouts.compliance.selectors import person_compliance
+from whereabouts.missing.circulation import bulletin
 from whereabouts.missing.selectors import missing_board as board_rows
 from whereabouts.missing.selectors import person_episodes
 from whereabouts.register.models import Person
@@ -83,3 +86,33 @@ def missing_board(request: HttpRequest) -> HttpResponse:
                  what=f"viewed the missing board ({len(rows)} open episodes)")
     return render(request, "web/missing_board.html",
                   {"rows": rows, "as_at": as_at, "abroad_only": abroad_only})
+
+
+def _bulletin_for(request: HttpRequest, person_id: int, action: str,
+                  what: str) -> dict[str, Any]:
+    """The bulletin, if the user may see the person and there is one; logged either way."""
+    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+        raise Http404
+    person = policy.visible_people(request.user).select_related(
+        "force", "offender_manager").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    content = bulletin(person, today())
+    if content is None:
+        raise Http404
+    audit.record(actor=request.user, action=action, person_id=person.pk, what=what)
+    return content
+
+
+@login_required
+def circulation_page(request: HttpRequest, person_id: int) -> HttpResponse:
+    content = _bulletin_for(request, person_id, AuditAction.CONSULTATION,
+                            "viewed the circulation bulletin")
+    return render(request, "web/circulation.html", {"b": content})
+
+
+@login_required
+def circulation_json(request: HttpRequest, person_id: int) -> HttpResponse:
+    content = _bulletin_for(request, person_id, AuditAction.DISCLOSURE,
+                            "exported the circulation bulletin (JSON)")
+    return JsonResponse(content, json_dumps_params={"indent": 2})
