@@ -139,6 +139,14 @@ if os.environ.get("WHEREABOUTS_HTTPS") == "1":
 
 WHEREABOUTS_TODAY = os.environ.get("WHEREABOUTS_TODAY", "")
 
+# Reviews of an open missing episode (days): a supervisor every 28; a senior officer at
+# about 3 months and then about every 6 months.
+WHEREABOUTS_REVIEW_SUPERVISOR_DAYS = int(os.environ.get("WHEREABOUTS_REVIEW_SUPERVISOR_DAYS",
+                                                        "28"))
+WHEREABOUTS_REVIEW_SENIOR_FIRST_DAYS = int(os.environ.get("WHEREABOUTS_REVIEW_SENIOR_FIRST_DAYS",
+                                                          "91"))
+WHEREABOUTS_REVIEW_SENIOR_DAYS = int(os.environ.get("WHEREABOUTS_REVIEW_SENIOR_DAYS", "182"))
+
 # A whereabouts check: how long the offender manager has, and the force's checklist.
 WHEREABOUTS_CHECK_HOURS = int(os.environ.get("WHEREABOUTS_CHECK_HOURS", "72"))
 WHEREABOUTS_CHECKLIST = (

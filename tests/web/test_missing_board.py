@@ -80,3 +80,11 @@ def test_the_person_page_shows_their_episode(client, board):
     client.force_login(board["supervisor"])
     html = client.get(reverse("person", args=[board["long_gone"].pk])).content.decode()
     assert "Missing episodes" in html and "Still missing" in html
+
+
+def test_a_senior_officer_of_the_force_may_see_the_board_with_its_flags(client, board,
+                                                                        make_user):
+    client.force_login(make_user("insp.wm", "senior_officer"))
+    page = client.get(reverse("missing-board"))
+    assert page.status_code == 200
+    assert "Review overdue" in page.content.decode()  # the 2015 case was never reviewed

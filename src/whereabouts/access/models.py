@@ -17,6 +17,7 @@ from django.db import models
 class Role(models.TextChoices):
     OFFENDER_MANAGER = "offender_manager", "Offender manager"
     SUPERVISOR = "supervisor", "Supervisor"
+    SENIOR_OFFICER = "senior_officer", "Senior officer (inspector or above)"
     ANALYST = "analyst", "Analyst"
     PARTNER = "partner", "Partner agency"
     AUDITOR = "auditor", "Data protection officer or auditor"

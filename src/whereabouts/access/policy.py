@@ -15,7 +15,7 @@ from whereabouts.register.models import Person
 
 from .models import Role, StaffProfile
 
-CASEWORK_ROLES = (Role.OFFENDER_MANAGER, Role.SUPERVISOR)
+CASEWORK_ROLES = (Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.SENIOR_OFFICER)
 
 
 def profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:

@@ -58,6 +58,7 @@ PLAN_FILE = "demo-missing-plan.json"
 DEMO_USERS = (
     (DEMO_OFFENDER_MANAGER, Role.OFFENDER_MANAGER, "west-midlands", "Olivia", "Demo"),
     ("supervisor.demo", Role.SUPERVISOR, "west-midlands", "Sam", "Demo"),
+    ("senior.demo", Role.SENIOR_OFFICER, "west-midlands", "Sandra", "Demo"),
     ("analyst.demo", Role.ANALYST, None, "Ann", "Demo"),
     ("partner.demo", Role.PARTNER, "west-midlands", "Pat", "Demo"),
     ("auditor.demo", Role.AUDITOR, None, "Aud", "Demo"),

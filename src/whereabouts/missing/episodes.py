@@ -85,3 +85,52 @@ def checks_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> list[
     if current is not None:
         checks.append(current)
     return checks
+
+
+ACTION = "missing.action"
+REVIEW = "missing.review"
+
+
+class CaseState(NamedTuple):
+    """Where an open episode stands: its next action, its reviews and when work was last done."""
+
+    next_action: str
+    next_action_by: dt.date | None
+    last_activity: dt.date
+    last_supervisor_review: dt.date | None
+    last_senior_review: dt.date | None
+
+
+def case_state(episode: Episode,
+               entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> CaseState:
+    """The state of ``episode`` from the live entries on or after the day it began.
+
+    Every entry about the case (an action, a review, a circulation) counts as activity.
+    """
+    state = CaseState("Make the first enquiries", episode.began_on + dt.timedelta(days=3),
+                      episode.began_on, None, None)
+    for kind, when, details in entries:
+        if when < episode.began_on or (episode.located_on and when > episode.located_on):
+            continue
+        if kind in (ACTION, REVIEW, "circulation.sent"):
+            state = state._replace(last_activity=max(state.last_activity, when))
+        if kind in (ACTION, REVIEW) and details.get("next_action"):
+            by = details.get("next_action_by")
+            state = state._replace(next_action=details["next_action"],
+                                   next_action_by=dt.date.fromisoformat(by) if by else None)
+        if kind == REVIEW:
+            level = details.get("level")
+            state = state._replace(**{f"last_{level}_review": when})
+    return state
+
+
+def reviews_due(episode: Episode, state: CaseState, *, supervisor_days: int,
+                senior_first_days: int, senior_days: int) -> tuple[dt.date, dt.date]:
+    """When the next supervisor review and the next senior review fall due."""
+    supervisor = (state.last_supervisor_review or episode.began_on) + dt.timedelta(
+        days=supervisor_days)
+    if state.last_senior_review is None:
+        senior = episode.began_on + dt.timedelta(days=senior_first_days)
+    else:
+        senior = state.last_senior_review + dt.timedelta(days=senior_days)
+    return supervisor, senior

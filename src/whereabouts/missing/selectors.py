@@ -6,17 +6,24 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from whereabouts.register.models import Event, EventKind, Force, Person
 
 from .episodes import (
+    ACTION,
     CHECK_CLOSED,
     CHECK_OPENED,
     LOCATED,
     RECORDED,
+    REVIEW,
+    CaseState,
     Check,
     Episode,
+    case_state,
     checks_from,
     episodes_from,
+    reviews_due,
 )
 
 
@@ -115,10 +122,27 @@ class BoardRow:
     person: Person
     episode: Episode
     days_missing: int
+    state: CaseState
+    supervisor_review_due: dt.date
+    senior_review_due: dt.date
+    as_at: dt.date
 
     @property
     def risk_label(self) -> str:
         return self.episode.risk.replace("_", " ")
+
+    @property
+    def review_overdue(self) -> bool:
+        return min(self.supervisor_review_due, self.senior_review_due) < self.as_at
+
+    @property
+    def gone_quiet(self) -> bool:
+        """No recorded action for longer than the supervisor's review interval."""
+        interval = settings.WHEREABOUTS_REVIEW_SUPERVISOR_DAYS
+        return (self.as_at - self.state.last_activity).days > interval
+
+
+CASE_KINDS = (RECORDED, LOCATED, ACTION, REVIEW, "circulation.sent")
 
 
 def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) -> list[BoardRow]:
@@ -137,8 +161,27 @@ def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) ->
         for episode in episodes
         if episode.open_on(as_at) and (episode.believed_abroad or not abroad_only)
     }
+    superseded = set(Event.objects.filter(person_id__in=open_now, supersedes__isnull=False)
+                     .values_list("supersedes_id", flat=True))
+    entries: dict[int, list[tuple[str, dt.date, dict[str, object]]]] = defaultdict(list)
+    for pk, pid, kind, when, details in (
+        Event.objects.filter(person_id__in=open_now, kind__in=CASE_KINDS,
+                             effective_date__lte=as_at)
+        .order_by("effective_date", "id")
+        .values_list("pk", "person_id", "kind", "effective_date", "details")
+    ):
+        if pk not in superseded:
+            entries[pid].append((kind, when, details))
     people = visible.filter(pk__in=open_now).select_related("offender_manager")
-    rows = [BoardRow(p, open_now[p.pk], (as_at - open_now[p.pk].missing_since).days)
-            for p in people]
+    rows = []
+    for person in people:
+        episode = open_now[person.pk]
+        state = case_state(episode, entries[person.pk])
+        supervisor_due, senior_due = reviews_due(
+            episode, state, supervisor_days=settings.WHEREABOUTS_REVIEW_SUPERVISOR_DAYS,
+            senior_first_days=settings.WHEREABOUTS_REVIEW_SENIOR_FIRST_DAYS,
+            senior_days=settings.WHEREABOUTS_REVIEW_SENIOR_DAYS)
+        rows.append(BoardRow(person, episode, (as_at - episode.missing_since).days, state,
+                             supervisor_due, senior_due, as_at))
     rows.sort(key=lambda r: (-r.days_missing, r.person.reference))
     return rows

@@ -266,3 +266,55 @@ def record_circulation(*, person_id: int, sent_on: dt.date | str, scope: str, re
                                  effective_date=sent, today=today, recorded_by=actor,
                                  source="web", details={"scope": scope, "reference": reference,
                                                         "note": note})
+
+
+def _open_episode_on(person: Person, when: dt.date, field: str) -> None:
+    episode = open_episode(person_episodes(person))
+    if episode is None:
+        raise InvalidInput("person", "is not recorded as missing")
+    if when < episode.began_on:
+        raise InvalidInput(field, f"{when} is before the episode began ({episode.began_on})")
+
+
+@transaction.atomic
+def record_action(*, person_id: int, done_on: dt.date | str, action: str, note: str,
+                  actor: AbstractBaseUser, today: dt.date, next_action: str = "",
+                  next_action_by: dt.date | str | None = None) -> Event:
+    """An enquiry, sighting, lead or partner check on an open episode, and what comes next."""
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
+    done = parse_date(done_on, "done_on")
+    _open_episode_on(person, done, "done_on")
+    if next_action_by is not None and not next_action.strip():
+        raise InvalidInput("next_action", "is required when a date for it is given")
+    return register.event_record(
+        person_id=person.pk, kind=EventKind.MISSING_ACTION, effective_date=done, today=today,
+        recorded_by=actor, source="web",
+        details={"action": action, "note": note, "next_action": next_action,
+                 "next_action_by": next_action_by})
+
+
+@transaction.atomic
+def record_review(*, person_id: int, reviewed_on: dt.date | str, level: str, note: str,
+                  next_action: str, next_action_by: dt.date | str,
+                  actor: AbstractBaseUser, today: dt.date) -> Event:
+    """A review of an open episode: a supervisor's, or a senior officer's at the senior level.
+
+    An offender manager does not review their own case; only a senior officer makes a senior
+    review. Each review sets the next action and its date.
+    """
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
+    allowed = (Role.SENIOR_OFFICER,) if level == "senior" else (Role.SUPERVISOR,
+                                                                Role.SENIOR_OFFICER)
+    if not policy.has_role(actor, *allowed):
+        who = "a senior officer" if level == "senior" else "a supervisor or senior officer"
+        raise NotPermitted(f"only {who} may make a {level} review")
+    reviewed = parse_date(reviewed_on, "reviewed_on")
+    _open_episode_on(person, reviewed, "reviewed_on")
+    by = parse_date(next_action_by, "next_action_by")
+    if by < reviewed:
+        raise InvalidInput("next_action_by", f"{by} is before the review ({reviewed})")
+    return register.event_record(
+        person_id=person.pk, kind=EventKind.MISSING_REVIEW, effective_date=reviewed,
+        today=today, recorded_by=actor, source="web",
+        details={"level": level, "note": note, "next_action": next_action,
+                 "next_action_by": by})

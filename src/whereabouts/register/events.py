@@ -34,6 +34,8 @@ CHECK_REASONS = ("no_longer_living_there", "not_known_at_address", "returned_mai
                  "intelligence", "missed_notification")
 CHECK_OUTCOMES = ("found", "recorded_missing")
 CIRCULATION_SCOPES = ("national", "international")
+MISSING_ACTIONS = ("enquiry", "sighting", "lead", "partner_check", "other")
+REVIEW_LEVELS = ("supervisor", "senior")
 CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
 REVIEW_OUTCOMES = ("continue", "discharged")
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -101,6 +103,19 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "how_found": Field(str, True, HOW_FOUND),
         "outcome": Field(str, True, LOCATE_OUTCOMES),
         "note": Field(str),
+    },
+    # Work on an open episode; ``next_action``/``next_action_by`` set what happens next.
+    EventKind.MISSING_ACTION: {
+        "action": Field(str, True, MISSING_ACTIONS),
+        "note": Field(str, True),
+        "next_action": Field(str),
+        "next_action_by": Field(dt.date),
+    },
+    EventKind.MISSING_REVIEW: {
+        "level": Field(str, True, REVIEW_LEVELS),
+        "note": Field(str, True),
+        "next_action": Field(str, True),
+        "next_action_by": Field(dt.date, True),
     },
     # ``reference`` identifies the circulation in the national systems (e.g. a PNC or NCA
     # reference); updates are a new ``circulation.sent`` with the same reference.

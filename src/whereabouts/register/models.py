@@ -116,6 +116,8 @@ class EventKind(models.TextChoices):
     CHECK_CLOSED = "check.closed", "Whereabouts check closed"
     MISSING_RECORDED = "missing.recorded", "Recorded as missing (whereabouts unknown)"
     MISSING_LOCATED = "missing.located", "Located"
+    MISSING_ACTION = "missing.action", "Action on a missing case"
+    MISSING_REVIEW = "missing.review", "Review of a missing case"
     CIRCULATION_SENT = "circulation.sent", "Circulated as missing"
     CIRCULATION_CANCELLED = "circulation.cancelled", "Circulation cancelled"
     ASSIGNMENT = "assignment", "Offender manager assigned"
