@@ -175,3 +175,29 @@ def test_the_figures_command_prints_counts_and_never_a_name(person, supervisor, 
     out = capsys.readouterr().out
     assert "West Midlands" in out and " 1 " in out
     assert person.family_name not in out and person.reference not in out
+
+
+def test_time_to_notice_and_to_locate_are_summarised_per_force(make_person, supervisor):
+    from whereabouts.missing.selectors import Distribution, time_to_notice_and_locate
+
+    people = [make_person() for _ in range(3)]
+    for person, since in zip(people, ["2024-02-20", "2024-02-01", "2024-01-01"], strict=True):
+        missing(person, supervisor, missing_since=since)  # recorded 2024-03-10
+    located(people[0], supervisor, located_on="2024-03-20")
+    table = time_to_notice_and_locate(dt.date(2024, 1, 1), dt.date(2024, 6, 1))
+    notice, locate = table["west-midlands"]
+    assert (notice.count, notice.median, notice.longest) == (3, 38, 69)  # 19, 38 and 69 days
+    assert locate == Distribution(1, 10, 10.0, 10)
+    assert table["staffordshire"] == (Distribution(0, None, None, None),) * 2
+    before_locate = time_to_notice_and_locate(dt.date(2024, 1, 1), dt.date(2024, 3, 15))
+    assert before_locate["west-midlands"][1].count == 0
+
+
+def test_the_times_command_prints_counts_and_days_only(person, supervisor, capsys):
+    from whereabouts.cli.main import main
+
+    missing(person, supervisor)
+    assert main(["missing-times", "--from", "2024-01-01", "--to", "2024-06-01"]) == 0
+    out = capsys.readouterr().out
+    assert "west-midlands" in out and person.reference not in out
+    assert main(["missing-times", "--from", "2024-06-01", "--to", "2024-01-01"]) == 2

@@ -111,6 +111,32 @@ def cmd_missing(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_missing_times(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.missing.selectors import Distribution, time_to_notice_and_locate
+
+    if args.to < args.start:
+        print("--to: must not be before --from", file=sys.stderr)
+        return 2
+    table = time_to_notice_and_locate(args.start, args.to, by=args.by)
+    print(f"Days to notice (last confirmed -> recorded missing) and to locate (recorded -> "
+          f"located), {args.start} to {args.to}, by {args.by}")
+    print(f"{args.by:<28} {'noticed':>7} {'median':>7} {'p90':>7} {'longest':>7}   "
+          f"{'located':>7} {'median':>7} {'p90':>7} {'longest':>7}")
+
+    def cells(d: Distribution) -> str:
+        median = "" if d.median is None else d.median
+        p90 = "" if d.p90 is None else round(d.p90, 1)
+        longest = "" if d.longest is None else d.longest
+        return f"{d.count:>7} {median:>7} {p90:>7} {longest:>7}"
+
+    for key, (notice, locate) in table.items():
+        if notice.count or locate.count:
+            print(f"{key:<28} {cells(notice)}   {cells(locate)}")
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -165,6 +191,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["force", "region"], default="force")
     p.add_argument("--all", action="store_true", help="list those with none missing too")
     p.set_defaults(func=cmd_missing)
+
+    p = sub.add_parser("missing-times",
+                       help="time to notice and to locate, per force or region, for a period")
+    p.add_argument("--from", dest="start", type=_date, required=True)
+    p.add_argument("--to", type=_date, required=True)
+    p.add_argument("--by", choices=["force", "region"], default="force")
+    p.set_defaults(func=cmd_missing_times)
 
     p = sub.add_parser("audit", help="verify the audit log's hash chain")
     p.add_argument("action", choices=["verify"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -185,3 +186,41 @@ def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) ->
                              supervisor_due, senior_due, as_at))
     rows.sort(key=lambda r: (-r.days_missing, r.person.reference))
     return rows
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Days, summarised: how many, and the median, 90th percentile and longest."""
+
+    count: int
+    median: float | None
+    p90: float | None
+    longest: int | None
+
+    @classmethod
+    def of(cls, days: list[int]) -> Distribution:
+        if not days:
+            return cls(0, None, None, None)
+        ordered = sorted(days)
+        return cls(len(ordered), statistics.median(ordered),
+                   statistics.quantiles(ordered, n=10, method="inclusive")[8]
+                   if len(ordered) > 1 else float(ordered[0]), ordered[-1])
+
+
+def time_to_notice_and_locate(first: dt.date, last: dt.date, *,
+                              by: str = "force") -> dict[str, tuple[Distribution, Distribution]]:
+    """Per force (or region), for episodes that began (notice) or were located (locate) in
+    ``first``..``last``: days from last confirmed to recorded missing, and from recorded
+    missing to located. Entries after ``last`` are not read."""
+    forces = dict(Force.objects.values_list("slug", "region"))
+    notice: dict[str, list[int]] = defaultdict(list)
+    locate: dict[str, list[int]] = defaultdict(list)
+    for force, episodes in episodes_by_person(last).values():
+        key = forces[force] if by == "region" else force
+        for episode in episodes:
+            if first <= episode.began_on <= last:
+                notice[key].append((episode.began_on - episode.missing_since).days)
+            if episode.located_on is not None and first <= episode.located_on <= last:
+                locate[key].append((episode.located_on - episode.began_on).days)
+    keys = sorted(set(forces.values())) if by == "region" else sorted(forces)
+    return {k: (Distribution.of(notice[k]), Distribution.of(locate[k])) for k in keys}
