@@ -17,16 +17,6 @@ from whereabouts.register.models import Event
 from ..conftest import TODAY
 
 
-@pytest.fixture
-def supervisor(make_user: Any) -> Any:
-    return make_user("sup.wm", "supervisor")
-
-
-@pytest.fixture
-def person(make_person: Any) -> Any:
-    return make_person()
-
-
 def visit(person: Any, actor: Any, outcome: str, on: str = "2024-05-02") -> Event:
     return services.record_visit(person_id=person.pk, visited_on=on, outcome=outcome,
                                  actor=actor, today=TODAY)

@@ -22,11 +22,6 @@ SCHEMA = json.loads((DOCS / "circulation.schema.json").read_text())
 
 
 @pytest.fixture
-def supervisor(make_user: Any) -> Any:
-    return make_user("sup.wm", "supervisor")
-
-
-@pytest.fixture
 def gone(make_person: Any, supervisor: Any, settings: Any) -> Any:
     settings.WHEREABOUTS_TODAY = TODAY.isoformat()
     person = make_person()

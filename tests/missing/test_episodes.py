@@ -17,16 +17,6 @@ from whereabouts.register.models import Event
 from ..conftest import TODAY
 
 
-@pytest.fixture
-def supervisor(make_user: Any) -> Any:
-    return make_user("sup.wm", "supervisor")
-
-
-@pytest.fixture
-def person(make_person: Any) -> Any:
-    return make_person()
-
-
 def missing(person: Any, actor: Any, **overrides: Any) -> Event:
     fields = {"recorded_on": "2024-03-10", "missing_since": "2024-03-01",
               "basis": "Not at the address; notification missed", "risk": "high"}

@@ -17,11 +17,6 @@ from ..conftest import TODAY
 
 
 @pytest.fixture
-def supervisor(make_user: Any) -> Any:
-    return make_user("sup.wm", "supervisor")
-
-
-@pytest.fixture
 def senior(make_user: Any) -> Any:
     return make_user("insp.wm", "senior_officer")
 

@@ -27,6 +27,17 @@ from .selectors import person_checks, person_episodes
 CHECK_TASK = "whereabouts_check"
 
 
+def _cancel_circulations(person: Person, *, on: dt.date, reason: str,
+                         actor: AbstractBaseUser, today: dt.date) -> None:
+    """Cancel every circulation still active for the person."""
+    for circulation in circulations(person):
+        if circulation["status"] == "active":
+            register.event_record(
+                person_id=person.pk, kind=EventKind.CIRCULATION_CANCELLED, effective_date=on,
+                today=today, recorded_by=actor, source="web",
+                details={"reference": circulation["reference"], "reason": reason})
+
+
 class NotPermitted(PermissionError):
     """The user may not do this to this person (shown to them as "not found")."""
 
@@ -116,12 +127,7 @@ def record_located(
                            f"{located} is before the episode began ({episode.began_on})")
     details = {"where": where, "by": by, "how_found": how_found, "outcome": outcome,
                "note": note}
-    for circulation in circulations(person):
-        if circulation["status"] == "active":
-            register.event_record(
-                person_id=person.pk, kind=EventKind.CIRCULATION_CANCELLED,
-                effective_date=located, today=today, recorded_by=actor, source="web",
-                details={"reference": circulation["reference"], "reason": "located"})
+    _cancel_circulations(person, on=located, reason="located", actor=actor, today=today)
     return register.event_record(person_id=person.pk, kind=EventKind.MISSING_LOCATED,
                                  effective_date=located, today=today, recorded_by=actor,
                                  source="web", details=details)
@@ -142,14 +148,8 @@ def withdraw_episode(*, person_id: int, reason: str, actor: AbstractBaseUser,
     located = (Event.objects.filter(person=person, kind=EventKind.MISSING_LOCATED,
                                     effective_date__gte=latest.effective_date)
                .exclude(pk__in=superseded).first())
-    for circulation in circulations(person):
-        if circulation["status"] == "active":
-            register.event_record(
-                person_id=person.pk, kind=EventKind.CIRCULATION_CANCELLED,
-                effective_date=max(today, latest.effective_date), today=today,
-                recorded_by=actor, source="web",
-                details={"reference": circulation["reference"],
-                         "reason": f"episode withdrawn: {reason.strip()}"})
+    _cancel_circulations(person, on=max(today, latest.effective_date),
+                         reason=f"episode withdrawn: {reason.strip()}", actor=actor, today=today)
     if located is not None:
         register.event_record(person_id=person.pk, kind=EventKind.VOID,
                               effective_date=located.effective_date, today=today,
