@@ -119,12 +119,7 @@ def record_located(
     """Close the open episode: when, where and by whom the person was found, and the outcome."""
     person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
     located = parse_date(located_on, "located_on")
-    episode = open_episode(person_episodes(person))
-    if episode is None:
-        raise InvalidInput("person", "is not recorded as missing")
-    if located < episode.began_on:
-        raise InvalidInput("located_on",
-                           f"{located} is before the episode began ({episode.began_on})")
+    _open_episode_on(person, located, "located_on")
     details = {"where": where, "by": by, "how_found": how_found, "outcome": outcome,
                "note": note}
     _cancel_circulations(person, on=located, reason="located", actor=actor, today=today)
@@ -257,11 +252,7 @@ def record_circulation(*, person_id: int, sent_on: dt.date | str, scope: str, re
     """
     person = _person_for(actor, person_id, Role.SUPERVISOR)
     sent = parse_date(sent_on, "sent_on")
-    episode = open_episode(person_episodes(person))
-    if episode is None:
-        raise InvalidInput("person", "is not recorded as missing")
-    if sent < episode.began_on:
-        raise InvalidInput("sent_on", f"{sent} is before the episode began ({episode.began_on})")
+    _open_episode_on(person, sent, "sent_on")
     return register.event_record(person_id=person.pk, kind=EventKind.CIRCULATION_SENT,
                                  effective_date=sent, today=today, recorded_by=actor,
                                  source="web", details={"scope": scope, "reference": reference,
