@@ -45,8 +45,14 @@ def ensure_venv(lock: str) -> None:
     stamp.write_text(wanted)
 
 
+def ensure_frontend() -> None:
+    """The GOV.UK and MoJ frontend packages, at the versions and hashes in the lock file."""
+    subprocess.run([str(BIN / "whereabouts"), "frontend"], check=True)
+
+
 def demo(args: argparse.Namespace) -> int:
     ensure_venv("base.lock")
+    ensure_frontend()
     env = dict(os.environ)
     env.setdefault("WHEREABOUTS_DATA_DIR", str(ROOT / "var"))
     env.pop("DATABASE_URL", None)  # the demo is always the embedded SQLite database
@@ -69,6 +75,7 @@ def ensure_chromium() -> None:
 
 def test(args: argparse.Namespace) -> int:
     ensure_venv("dev.lock")
+    ensure_frontend()
     ensure_chromium()
     sys.path.insert(0, str(ROOT / "tools"))
     import pgserver  # noqa: PLC0415 - stdlib-only helper beside this script

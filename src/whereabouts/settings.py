@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "govuk_frontend_django",
     "whereabouts.access",
     "whereabouts.register",
     "whereabouts.compliance",
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "whereabouts.web.context.navigation",
             ],
         },
     },
@@ -120,6 +122,12 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The GOV.UK and MoJ frontend packages, unpacked by ``whereabouts frontend`` (see
+# ``web/frontend.py``): CSS and JavaScript under /static/, fonts and images at /assets/.
+FRONTEND_DIR = Path(__file__).resolve().parent / "web" / "frontend"
+STATICFILES_DIRS = [FRONTEND_DIR / "static"] if (FRONTEND_DIR / "static").is_dir() else []
+WHITENOISE_ROOT = FRONTEND_DIR / "root"
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

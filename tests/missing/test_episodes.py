@@ -177,7 +177,8 @@ def test_time_to_notice_and_to_locate_are_summarised_per_force(make_person, supe
     table = time_to_notice_and_locate(dt.date(2024, 1, 1), dt.date(2024, 6, 1))
     notice, locate = table["west-midlands"]
     assert (notice.count, notice.median, notice.longest) == (3, 38, 69)  # 19, 38 and 69 days
-    assert locate == Distribution(1, 10, 10.0, 10)
+    assert locate == Distribution(1, 10, 10.0, 10, (0, 1, 0, 0, 0, 0))  # 10 days: 8 to 30
+    assert notice.buckets == (0, 1, 2, 0, 0, 0)  # 19 and 38 days
     assert table["staffordshire"] == (Distribution(0, None, None, None),) * 2
     before_locate = time_to_notice_and_locate(dt.date(2024, 1, 1), dt.date(2024, 3, 15))
     assert before_locate["west-midlands"][1].count == 0
@@ -191,3 +192,22 @@ def test_the_times_command_prints_counts_and_days_only(person, supervisor, capsy
     out = capsys.readouterr().out
     assert "west-midlands" in out and person.reference not in out
     assert main(["missing-times", "--from", "2024-06-01", "--to", "2024-01-01"]) == 2
+
+
+@pytest.mark.parametrize(("days", "bucket"), [
+    pytest.param(0, "up to a week", id="noticed the same day falls in the first week"),
+    pytest.param(7, "up to a week", id="seven days is still within a week"),
+    pytest.param(8, "8 to 30 days", id="eight days is past the first week"),
+    pytest.param(30, "8 to 30 days", id="thirty days is the end of the second range"),
+    pytest.param(31, "31 to 90 days", id="thirty-one days starts the third range"),
+    pytest.param(365, "91 days to a year", id="a year of days is still within a year"),
+    pytest.param(366, "1 to 5 years", id="a day over a year starts the years"),
+    pytest.param(5 * 365 + 2, "over 5 years", id="past five years is the last range"),
+])
+def test_each_day_count_is_drawn_in_one_range(days, bucket):
+    from whereabouts.missing.selectors import BUCKETS, Distribution
+
+    bars = Distribution.of([days]).bars()
+    assert [label for label, n, _ in bars if n] == [bucket]
+    assert [pct for label, _, pct in bars if label == bucket] == [100]
+    assert len(bars) == len(BUCKETS)

@@ -64,7 +64,7 @@ def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
     person = overdue_person
     page = browser_page
     sign_in(page, live_server.url, "om.one")
-    page.get_by_role("link", name="My caseload").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="My caseload").click()
     page.get_by_role("link", name=person.reference).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Sam BROWN")
     assert page.locator("#compliance").inner_text() == "overdue"
@@ -80,6 +80,6 @@ def test_a_wrong_password_is_refused_in_the_browser(officer: Any, live_server: A
     page.get_by_label("Username").fill("om.one")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-    assert "Your username or password is wrong." in page.get_by_role("alert").inner_text()
+    assert "Your username or password is wrong" in page.get_by_role("alert").inner_text()
     page.goto(f"{live_server.url}/people/")
     assert page.url.startswith(f"{live_server.url}/login/")

@@ -41,7 +41,7 @@ def test_the_board_lists_the_forces_open_episodes_longest_missing_first(client, 
     rows = [r.person for r in page.context["rows"]]
     assert rows == [board["long_gone"], board["recent"]]
     html = page.content.decode()
-    assert "Romania" in html and "very high" in html
+    assert "Romania" in html and "Very high" in html
     assert board["elsewhere"].reference not in html
 
 
@@ -73,7 +73,7 @@ def test_every_look_at_the_board_is_logged(client, board):
     client.get(reverse("missing-board"))
     entry = AuditEntry.objects.latest("id")
     assert AuditEntry.objects.count() == before + 1
-    assert entry.action == "consultation" and "missing board (2 open" in entry.what
+    assert entry.action == "consultation" and "missing board (2 of 2 open" in entry.what
 
 
 def test_the_person_page_shows_their_episode(client, board):

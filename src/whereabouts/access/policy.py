@@ -51,3 +51,12 @@ def can_record_events(user: AbstractBaseUser | AnonymousUser, person: Person) ->
     if profile.role not in CASEWORK_ROLES:
         return False
     return profile.force_id == person.force_id
+
+
+def caseworkers(force_id: str | int | None) -> QuerySet:
+    """Active users doing casework in a force: those who may own its cases."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model().objects
+            .filter(is_active=True, staff__force_id=force_id, staff__role__in=CASEWORK_ROLES)
+            .order_by("username"))

@@ -158,6 +158,18 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_frontend(args: argparse.Namespace) -> int:
+    from whereabouts.web import frontend
+
+    try:
+        installed = frontend.install()
+    except (frontend.IntegrityError, OSError) as exc:
+        print(f"Could not install the frontend packages: {exc}", file=sys.stderr)
+        return 1
+    print("Frontend packages installed." if installed else "Frontend packages up to date.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="whereabouts", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="verify the audit log's hash chain")
     p.add_argument("action", choices=["verify"])
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
+    p.set_defaults(func=cmd_frontend)
 
     p = sub.add_parser("manage", help="Django management commands (migrate, createsuperuser, ...)")
     p.add_argument("rest", nargs=argparse.REMAINDER)

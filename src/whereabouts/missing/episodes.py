@@ -99,6 +99,7 @@ class CaseState(NamedTuple):
     last_activity: dt.date
     last_supervisor_review: dt.date | None
     last_senior_review: dt.date | None
+    owner: str = ""  # username of the owner assigned to the episode; "" means the person's OM
 
 
 def case_state(episode: Episode,
@@ -118,6 +119,8 @@ def case_state(episode: Episode,
             by = details.get("next_action_by")
             state = state._replace(next_action=details["next_action"],
                                    next_action_by=dt.date.fromisoformat(by) if by else None)
+        if kind == ACTION and details.get("action") == "owner_assigned" and details.get("owner"):
+            state = state._replace(owner=details["owner"])
         if kind == REVIEW:
             level = details.get("level")
             state = state._replace(**{f"last_{level}_review": when})

@@ -137,6 +137,24 @@ class BoardRow:
         return min(self.supervisor_review_due, self.senior_review_due) < self.as_at
 
     @property
+    def owner(self) -> str:
+        """The username of the episode's owner: as assigned, or the person's offender manager."""
+        if self.state.owner:
+            return self.state.owner
+        manager = self.person.offender_manager
+        return manager.get_username() if manager else ""
+
+    @property
+    def last_review(self) -> dt.date | None:
+        reviews = [d for d in (self.state.last_supervisor_review, self.state.last_senior_review)
+                   if d is not None]
+        return max(reviews) if reviews else None
+
+    @property
+    def next_review_due(self) -> dt.date:
+        return min(self.supervisor_review_due, self.senior_review_due)
+
+    @property
     def gone_quiet(self) -> bool:
         """No recorded action for longer than the supervisor's review interval."""
         interval = settings.WHEREABOUTS_REVIEW_SUPERVISOR_DAYS
@@ -188,6 +206,43 @@ def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) ->
     return rows
 
 
+RISK_ORDER = {"very_high": 0, "high": 1, "medium": 2, "low": 3}
+_FAR = dt.date.max
+
+#: How the board can be sorted: each key puts what needs attention first.
+BOARD_SORTS: dict[str, tuple[str, object]] = {
+    "days": ("Longest missing", lambda r: -r.days_missing),
+    "risk": ("Highest risk", lambda r: RISK_ORDER.get(r.episode.risk, 9)),
+    "next_action": ("Next action due soonest", lambda r: r.state.next_action_by or _FAR),
+    "review_due": ("Review due soonest", lambda r: r.next_review_due),
+    "last_review": ("Longest since a review",
+                    lambda r: r.last_review or dt.date.min),
+    "owner": ("Owner", lambda r: r.owner),
+    "recorded": ("Recorded missing most recently", lambda r: -r.episode.began_on.toordinal()),
+}
+
+
+@dataclass(frozen=True)
+class BoardFilter:
+    """What the board shows: every filter left empty shows every open episode."""
+
+    abroad: bool = False
+    risk: str = ""
+    owner: str = ""
+    flagged: bool = False  # review overdue or gone quiet
+    sort: str = "days"
+
+    def apply(self, rows: list[BoardRow]) -> list[BoardRow]:
+        chosen = [r for r in rows
+                  if (not self.abroad or r.episode.believed_abroad)
+                  and (not self.risk or r.episode.risk == self.risk)
+                  and (not self.owner or r.owner == self.owner)
+                  and (not self.flagged or r.review_overdue or r.gone_quiet)]
+        key = BOARD_SORTS.get(self.sort, BOARD_SORTS["days"])[1]
+        return sorted(chosen, key=lambda r: (key(r), -r.days_missing,  # type: ignore[operator]
+                                             r.person.reference))
+
+
 @dataclass(frozen=True)
 class Distribution:
     """Days, summarised: how many, and the median, 90th percentile and longest."""
@@ -196,15 +251,32 @@ class Distribution:
     median: float | None
     p90: float | None
     longest: int | None
+    buckets: tuple[int, ...] = (0,) * 6  # how many fall in each of BUCKETS
 
     @classmethod
     def of(cls, days: list[int]) -> Distribution:
         if not days:
             return cls(0, None, None, None)
         ordered = sorted(days)
+        counts = [0] * len(BUCKETS)
+        for d in ordered:
+            counts[next(i for i, (_, upper) in enumerate(BUCKETS) if d <= upper)] += 1
         return cls(len(ordered), statistics.median(ordered),
                    statistics.quantiles(ordered, n=10, method="inclusive")[8]
-                   if len(ordered) > 1 else float(ordered[0]), ordered[-1])
+                   if len(ordered) > 1 else float(ordered[0]), ordered[-1], tuple(counts))
+
+    def bars(self) -> list[tuple[str, int, int]]:
+        """(label, count, percent of the largest bucket) for drawing the distribution."""
+        top = max(self.buckets) or 1
+        return [(label, n, round(100 * n / top)) for (label, _), n in zip(BUCKETS, self.buckets,
+                                                                          strict=True)]
+
+
+#: The ranges of days a distribution is drawn in: (label, last day in the range).
+BUCKETS: tuple[tuple[str, int | float], ...] = (
+    ("up to a week", 7), ("8 to 30 days", 30), ("31 to 90 days", 90),
+    ("91 days to a year", 365), ("1 to 5 years", 5 * 365 + 1), ("over 5 years", float("inf")),
+)
 
 
 def time_to_notice_and_locate(first: dt.date, last: dt.date, *,

@@ -117,7 +117,7 @@ def record_located(
     note: str = "",
 ) -> Event:
     """Close the open episode: when, where and by whom the person was found, and the outcome."""
-    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
     located = parse_date(located_on, "located_on")
     _open_episode_on(person, located, "located_on")
     details = {"where": where, "by": by, "how_found": how_found, "outcome": outcome,
@@ -212,7 +212,7 @@ def close_check_found(*, person_id: int, closed_on: dt.date | str, explanation: 
                       actor: AbstractBaseUser, today: dt.date,
                       checks_done: tuple[str, ...] = ()) -> Event:
     """The check found the person: close it, saying why the alarm was false."""
-    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
     closed = parse_date(closed_on, "closed_on")
     check = open_check(person_checks(person))
     if check is None:
@@ -309,3 +309,24 @@ def record_review(*, person_id: int, reviewed_on: dt.date | str, level: str, not
         today=today, recorded_by=actor, source="web",
         details={"level": level, "note": note, "next_action": next_action,
                  "next_action_by": by})
+
+
+@transaction.atomic
+def assign_owner(*, person_id: int, assigned_on: dt.date | str, owner: str, note: str,
+                 actor: AbstractBaseUser, today: dt.date) -> Event:
+    """Give an open episode a new owner: a caseworker of the person's force.
+
+    A supervisor's or senior officer's decision; the episode's owner until then is the
+    person's offender manager, or whoever was last assigned.
+    """
+    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.SENIOR_OFFICER)
+    assigned = parse_date(assigned_on, "assigned_on")
+    _open_episode_on(person, assigned, "assigned_on")
+    if not note.strip():
+        raise InvalidInput("note", "is required: say why the owner changes")
+    if owner not in {u.get_username() for u in policy.caseworkers(person.force_id)}:
+        raise InvalidInput("owner", f"{owner!r} is not a caseworker in {person.force.name}")
+    return register.event_record(
+        person_id=person.pk, kind=EventKind.MISSING_ACTION, effective_date=assigned,
+        today=today, recorded_by=actor, source="web",
+        details={"action": "owner_assigned", "owner": owner, "note": note})

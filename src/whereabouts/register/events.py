@@ -34,7 +34,7 @@ CHECK_REASONS = ("no_longer_living_there", "not_known_at_address", "returned_mai
                  "intelligence", "missed_notification")
 CHECK_OUTCOMES = ("found", "recorded_missing")
 CIRCULATION_SCOPES = ("national", "international")
-MISSING_ACTIONS = ("enquiry", "sighting", "lead", "partner_check", "other")
+MISSING_ACTIONS = ("enquiry", "sighting", "lead", "partner_check", "owner_assigned", "other")
 REVIEW_LEVELS = ("supervisor", "senior")
 CHANGE_REASONS = ("home_address", "name", "other_address", "release", "qualifying_stay", "other")
 REVIEW_OUTCOMES = ("continue", "discharged")
@@ -110,6 +110,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "note": Field(str, True),
         "next_action": Field(str),
         "next_action_by": Field(dt.date),
+        # ``owner_assigned`` actions name the new owner of the episode (a username).
+        "owner": Field(str),
     },
     EventKind.MISSING_REVIEW: {
         "level": Field(str, True, REVIEW_LEVELS),

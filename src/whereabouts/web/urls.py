@@ -10,6 +10,8 @@ urlpatterns = [
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("missing/", views.missing_board, name="missing-board"),
+    path("missing/times/", views.missing_times, name="missing-times"),
+    path("people/<int:person_id>/do/<slug:step>/", views.person_step, name="person-step"),
     path("people/<int:person_id>/circulation/", views.circulation_page, name="circulation"),
     path("people/<int:person_id>/circulation.json", views.circulation_json,
          name="circulation-json"),

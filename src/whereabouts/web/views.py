@@ -6,31 +6,47 @@ person the user may not see gets the same 404 as one that does not exist.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from whereabouts.access import audit, policy
-from whereabouts.access.models import AuditAction
+from whereabouts.access.models import AuditAction, Role
 from whereabouts.clock import today
 from whereabouts.compliance.models import Task, TaskState
 from whereabouts.compliance.selectors import person_compliance
 from whereabouts.missing.circulation import bulletin
+from whereabouts.missing.episodes import open_episode
+from whereabouts.missing.selectors import (
+    BOARD_SORTS,
+    RISK_ORDER,
+    BoardFilter,
+    person_checks,
+    person_episodes,
+    time_to_notice_and_locate,
+)
 from whereabouts.missing.selectors import missing_board as board_rows
-from whereabouts.missing.selectors import person_episodes
-from whereabouts.register.models import Person
+from whereabouts.missing.services import NotPermitted, open_check
+from whereabouts.register.errors import InvalidInput
+from whereabouts.register.models import Force, Person
 from whereabouts.register.selectors import live_events
+
+from .actions import STEPS, date_fields, service_kwargs, steps_available
+from .forms import DateField
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     profile = policy.profile_of(request.user)
-    return render(request, "web/home.html", {"profile": profile,
-                                             "casework": policy.has_role(request.user,
-                                                                         *policy.CASEWORK_ROLES)})
+    return render(request, "web/home.html", {
+        "profile": profile, "casework": policy.has_role(request.user, *policy.CASEWORK_ROLES),
+        "figures": policy.has_role(request.user, Role.ANALYST)})
 
 
 @login_required
@@ -58,6 +74,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404 from None
     as_at = today()
     compliance = person_compliance(person, as_at)
+    episodes = person_episodes(person)
+    check = open_check(person_checks(person))
     audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
                  what="viewed the person's record")
     context = {
@@ -70,7 +88,11 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "addresses": person.addresses.all()[:10],
         "aliases": person.aliases.all(),
         "tasks": Task.objects.filter(person=person, state=TaskState.OPEN),
-        "episodes": person_episodes(person),
+        "episodes": episodes,
+        "open_check": check,
+        "steps": steps_available(request.user, open_check=check is not None,
+                                 open_episode=open_episode(episodes) is not None,
+                                 any_episode=bool(episodes)),
     }
     return render(request, "web/person.html", context)
 
@@ -80,12 +102,58 @@ def missing_board(request: HttpRequest) -> HttpResponse:
     if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
         raise Http404
     as_at = today()
-    abroad_only = request.GET.get("abroad") == "1"
-    rows = board_rows(request.user, as_at, abroad_only=abroad_only)
+    query = request.GET
+    chosen = BoardFilter(abroad=query.get("abroad") == "1",
+                         risk=query.get("risk", "") if query.get("risk") in RISK_ORDER else "",
+                         owner=query.get("owner", "")[:150], flagged=query.get("flagged") == "1",
+                         sort=query.get("sort", "days") if query.get("sort") in BOARD_SORTS
+                         else "days")
+    every = board_rows(request.user, as_at)
+    rows = chosen.apply(every)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                 what=f"viewed the missing board ({len(rows)} open episodes)")
-    return render(request, "web/missing_board.html",
-                  {"rows": rows, "as_at": as_at, "abroad_only": abroad_only})
+                 what=f"viewed the missing board ({len(rows)} of {len(every)} open episodes)")
+    return render(request, "web/missing_board.html", {
+        "rows": rows, "total": len(every), "as_at": as_at, "chosen": chosen,
+        "sorts": [(key, label) for key, (label, _) in BOARD_SORTS.items()],
+        "risks": [(key, key.replace("_", " ")) for key in RISK_ORDER],
+        "owners": sorted({r.owner for r in every if r.owner}),
+        "flagged_count": sum(1 for r in every if r.review_overdue or r.gone_quiet),
+    })
+
+
+@login_required
+def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse:
+    """One step of the missing path for one person: a form, then the service."""
+    spec = STEPS.get(step)
+    if spec is None or not policy.has_role(request.user, *spec.roles):
+        raise Http404
+    person = policy.visible_people(request.user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    as_at = today()
+    if request.method == "POST":
+        form = spec.form(request.POST, person=person)
+        if form.is_valid():
+            try:
+                spec.service(person_id=person.pk, actor=request.user, today=as_at,
+                             **service_kwargs(form))
+            except NotPermitted:
+                raise Http404 from None
+            except InvalidInput as exc:
+                form.add_error(exc.field if exc.field in form.fields else None,
+                               exc.message if exc.field in form.fields
+                               else f"{exc.field.replace('_', ' ').capitalize()} "
+                                    f"{exc.message}")
+            else:
+                messages.success(request, spec.done)
+                return redirect("person", person.pk)
+    else:
+        form = spec.form(person=person, initial={name: as_at for name in
+                                                 date_fields(spec.form(person=person))})
+        audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
+                     what=f"opened the form: {spec.title.lower()}")
+    return render(request, "web/person_step.html",
+                  {"person": person, "step": spec, "form": form, "as_at": as_at})
 
 
 def _bulletin_for(request: HttpRequest, person_id: int, action: str,
@@ -116,3 +184,52 @@ def circulation_json(request: HttpRequest, person_id: int) -> HttpResponse:
     content = _bulletin_for(request, person_id, AuditAction.DISCLOSURE,
                             "exported the circulation bulletin (JSON)")
     return JsonResponse(content, json_dumps_params={"indent": 2})
+
+
+FIGURE_ROLES = (*policy.CASEWORK_ROLES, Role.ANALYST)
+
+
+class PeriodForm(forms.Form):
+    start = DateField(label="From")
+    end = DateField(label="To")
+    by = forms.ChoiceField(choices=[("force", "Force"), ("region", "Region")], label="Group by",
+                           widget=forms.RadioSelect)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "must not be before the start")
+        return data
+
+
+@login_required
+def missing_times(request: HttpRequest) -> HttpResponse:
+    """Time to notice and time to locate as distributions, per force or region. No names."""
+    if not policy.has_role(request.user, *FIGURE_ROLES):
+        raise Http404
+    as_at = today()
+    defaults = {"start": as_at - dt.timedelta(days=365), "end": as_at, "by": "force"}
+    form = PeriodForm(request.GET or None, initial=defaults)
+    chosen = form.cleaned_data if request.GET and form.is_valid() else defaults
+    table: dict[str, Any] = {}
+    if not request.GET or form.is_valid():
+        table = time_to_notice_and_locate(chosen["start"], chosen["end"], by=chosen["by"])
+        audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                     what=f"viewed time to notice and locate, {chosen['start']} to "
+                          f"{chosen['end']}, by {chosen['by']}")
+    profile = policy.profile_of(request.user)
+    own = profile.force_id if profile and profile.force_id else ""
+    if chosen["by"] == "region" and profile and profile.force:
+        own = profile.force.region
+    focus = request.GET.get("show") or own
+    if focus not in table:
+        focus = next((k for k, (n, located) in table.items() if n.count or located.count), "")
+    names = dict(Force.objects.values_list("slug", "name"))
+    rows = [(key, names.get(key, key), notice, locate) for key, (notice, locate) in table.items()
+            if notice.count or locate.count]
+    return render(request, "web/missing_times.html", {
+        "form": form, "chosen": chosen, "rows": rows, "focus": focus,
+        "focus_name": names.get(focus, focus),
+        "focus_pair": table.get(focus), "as_at": as_at,
+        "focus_charts": list(zip(("Time to notice", "Time to locate"), table[focus],
+                                 strict=True)) if focus in table else []})

@@ -1,0 +1,220 @@
+"""The forms that move a person along the missing path, each one step, each a service call.
+
+Every step is a form on its own page (``/people/<id>/do/<step>/``): the services decide and
+refuse (naming the field), the form only collects. Which steps a page offers depends on where
+the person stands: a check can only be closed while one is open, a locate recorded only while
+an episode is open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from whereabouts.access import policy
+from whereabouts.access.models import Role
+from whereabouts.missing import services
+from whereabouts.register.events import (
+    CHECK_REASONS,
+    CIRCULATION_SCOPES,
+    HOW_FOUND,
+    LOCATE_OUTCOMES,
+    MISSING_ACTIONS,
+    REVIEW_LEVELS,
+    RISK_LEVELS,
+    VISIT_OUTCOMES,
+)
+from whereabouts.register.models import Person
+
+from .forms import DateField
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+def _radios(values: tuple[str, ...], label: str) -> forms.ChoiceField:
+    return forms.ChoiceField(choices=_choices(values), widget=forms.RadioSelect, label=label)
+
+
+def _text(label: str, *, required: bool = True, long: bool = False,
+          help_text: str = "") -> forms.CharField:
+    return forms.CharField(label=label, required=required, help_text=help_text,
+                           max_length=2000 if long else 300,
+                           widget=forms.Textarea(attrs={"rows": 4}) if long else None)
+
+
+class StepForm(forms.Form):
+    """A step's form; told the person, so choices can depend on their force."""
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+
+def _checklist() -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        label="Checks done", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(item, item) for item in settings.WHEREABOUTS_CHECKLIST])
+
+
+class VisitForm(StepForm):
+    visited_on = DateField(label="Date of the visit")
+    outcome = _radios(VISIT_OUTCOMES, "Outcome")
+    note = _text("Notes", required=False, long=True)
+
+
+class CheckForm(StepForm):
+    opened_on = DateField(label="Date the doubt arose")
+    reason = _radios(CHECK_REASONS, "Why there is doubt about where they are")
+    note = _text("Notes", required=False, long=True)
+
+
+class CheckFoundForm(StepForm):
+    closed_on = DateField(label="Date they were found")
+    explanation = _text("Why the alarm was false", long=True,
+                        help_text="For example: seen at the notified address on a revisit.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checks_done"] = _checklist()
+
+
+class MissingForm(StepForm):
+    recorded_on = DateField(label="Date of the decision")
+    missing_since = DateField(
+        label="Missing since", help_text="The last date they were confirmed at a notified address.")
+    basis = _text("Basis for the decision", long=True,
+                  help_text="What was found and what was checked.")
+    risk = _radios(RISK_LEVELS, "Risk of serious harm")
+    believed_abroad = forms.BooleanField(label="Believed to be abroad", required=False)
+    country = _text("Country believed to be in", required=False)
+    abroad_basis = _text("Why they are believed to be abroad", required=False, long=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["checks_done"] = _checklist()
+
+
+class LocatedForm(StepForm):
+    located_on = DateField(label="Date located")
+    where = _text("Where they were found")
+    by = _text("Found by", help_text="The officer, team or force.")
+    how_found = _radios(HOW_FOUND, "How they were found")
+    outcome = _radios(LOCATE_OUTCOMES, "Outcome")
+    note = _text("Notes", required=False, long=True)
+
+
+class CirculationForm(StepForm):
+    sent_on = DateField(label="Date sent")
+    scope = _radios(CIRCULATION_SCOPES, "Scope")
+    reference = _text("Reference", help_text="The PNC, NCA or Interpol reference. "
+                                             "The same reference records an update.")
+    note = _text("Notes", required=False, long=True)
+
+
+class ActionForm(StepForm):
+    done_on = DateField(label="Date")
+    action = _radios(tuple(a for a in MISSING_ACTIONS if a != "owner_assigned"), "What was done")
+    note = _text("What was done and found", long=True)
+    next_action = _text("Next action", required=False)
+    next_action_by = DateField(label="Next action by", required=False)
+
+
+class ReviewForm(StepForm):
+    reviewed_on = DateField(label="Date of the review")
+    level = _radios(REVIEW_LEVELS, "Review level")
+    note = _text("Review", long=True)
+    next_action = _text("Next action")
+    next_action_by = DateField(label="Next action by")
+
+
+class OwnerForm(StepForm):
+    assigned_on = DateField(label="Date")
+    owner = forms.ChoiceField(label="New owner")
+    note = _text("Why the owner changes", long=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        users = policy.caseworkers(self.person.force_id)
+        self.fields["owner"].choices = [("", "Choose an officer")] + [
+            (u.get_username(), u.get_full_name() or u.get_username()) for u in users]
+
+
+class WithdrawForm(StepForm):
+    reason = _text("Why the episode was recorded by mistake", long=True)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the missing path: its form, the service it calls and who may take it."""
+
+    slug: str
+    title: str
+    form: type[StepForm]
+    service: Callable[..., object]
+    roles: tuple[str, ...]
+    done: str
+    when: str  # "always", "no_check_or_episode", "open_check", "no_episode", "open_episode"
+
+
+CASEWORK = tuple(policy.CASEWORK_ROLES)
+SUPERVISORS = (Role.SUPERVISOR, Role.SENIOR_OFFICER)
+
+STEPS: dict[str, Step] = {s.slug: s for s in (
+    Step("visit", "Record a home visit", VisitForm, services.record_visit, CASEWORK,
+         "Visit recorded", "always"),
+    Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
+         CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
+    Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,
+         CASEWORK, "Check closed: found", "open_check"),
+    Step("missing", "Record as missing", MissingForm, services.record_missing,
+         (Role.SUPERVISOR,), "Recorded as missing and circulated to all forces", "no_episode"),
+    Step("located", "Record as located", LocatedForm, services.record_located, CASEWORK,
+         "Recorded as located; circulations cancelled", "open_episode"),
+    Step("circulate", "Record a circulation", CirculationForm, services.record_circulation,
+         (Role.SUPERVISOR,), "Circulation recorded", "open_episode"),
+    Step("action", "Log an action, sighting or lead", ActionForm, services.record_action,
+         CASEWORK, "Action logged", "open_episode"),
+    Step("review", "Review the case", ReviewForm, services.record_review, SUPERVISORS,
+         "Review recorded", "open_episode"),
+    Step("owner", "Change the owner", OwnerForm, services.assign_owner, SUPERVISORS,
+         "Owner changed", "open_episode"),
+    Step("withdraw", "Withdraw a mistaken episode", WithdrawForm, services.withdraw_episode,
+         (Role.SUPERVISOR,), "Episode withdrawn", "has_episode"),
+)}
+
+
+def date_fields(form: forms.Form) -> list[str]:
+    return [name for name, field in form.fields.items()
+            if isinstance(field, DateField) and field.required]
+
+
+def steps_available(user: object, *, open_check: bool, open_episode: bool,
+                    any_episode: bool) -> list[Step]:
+    """The steps ``user`` may take for a person in this state, in the order of the path."""
+    allowed = {
+        "always": True,
+        "no_check_or_episode": not open_check and not open_episode,
+        "open_check": open_check,
+        "no_episode": not open_episode,
+        "open_episode": open_episode,
+        "has_episode": any_episode,
+    }
+    return [s for s in STEPS.values()
+            if allowed[s.when] and policy.has_role(user, *s.roles)]  # type: ignore[arg-type]
+
+
+def service_kwargs(form: StepForm) -> dict[str, Any]:
+    data = dict(form.cleaned_data)
+    if "checks_done" in data:
+        data["checks_done"] = tuple(data["checks_done"])
+    for name, value in data.items():
+        if value is None and not isinstance(form.fields[name], DateField | forms.BooleanField):
+            data[name] = ""
+    return data
+
