@@ -11,6 +11,7 @@ from django.conf import settings
 
 from whereabouts.register.models import Event, EventKind, Force, Person
 
+from .breaches import BREACH_KINDS, BREACH_RECORDED, Breach, breaches_from
 from .episodes import (
     ACTION,
     CHECK_CLOSED,
@@ -46,6 +47,56 @@ def person_episodes(person: Person) -> list[Episode]:
 
 def person_checks(person: Person) -> list[Check]:
     return checks_from(live_missing_entries(person))
+
+
+def live_breach_entries(person: Person) -> list[tuple[str, dt.date, dict[str, object]]]:
+    """One person's breach, warrant and outcome entries as the ledger now stands."""
+    entries = Event.objects.filter(person=person, kind__in=BREACH_KINDS)
+    superseded = set(
+        Event.objects.filter(person=person, supersedes__isnull=False)
+        .values_list("supersedes_id", flat=True)
+    )
+    return [(e.kind, e.effective_date, e.details)
+            for e in entries.order_by("effective_date", "id") if e.pk not in superseded]
+
+
+def person_breaches(person: Person) -> list[Breach]:
+    """The person's s.91 breaches in the order recorded, each with its warrant and outcome."""
+    return breaches_from(live_breach_entries(person))
+
+
+def breach_figures(first: dt.date, last: dt.date, *, by: str = "force") -> dict[str, int]:
+    """Breaches recorded in ``first``..``last`` (effective dates), per force slug or region.
+
+    Every force (or region) is present, with zero where none was recorded. Entries that take
+    effect after ``last`` are not read, so a period's figure does not change when later
+    breaches are recorded; a superseded or withdrawn entry never counts. A person counts
+    under the force that now manages them, as in :func:`missing_figures`.
+    """
+    if by not in ("force", "region"):
+        raise ValueError(f"by must be 'force' or 'region', not {by!r}")
+    forces = dict(Force.objects.values_list("slug", "region"))
+    keys = sorted(set(forces.values())) if by == "region" else sorted(forces)
+    figures = dict.fromkeys(keys, 0)
+    superseded = set(
+        Event.objects.filter(supersedes__isnull=False).values_list("supersedes_id", flat=True)
+    )
+    rows = (
+        Event.objects.filter(kind=BREACH_RECORDED, effective_date__lte=last)
+        .order_by("person_id", "effective_date", "id")
+        .values_list("pk", "person_id", "person__force_id", "kind", "effective_date", "details")
+    )
+    entries: dict[int, list[tuple[str, dt.date, dict[str, object]]]] = defaultdict(list)
+    person_force: dict[int, str] = {}
+    for pk, person_id, force, kind, when, details in rows:
+        if pk not in superseded:
+            entries[person_id].append((kind, when, details))
+            person_force[person_id] = force
+    for person_id, person_entries in entries.items():
+        force = person_force[person_id]
+        key = forces[force] if by == "region" else force
+        figures[key] += sum(first <= b.recorded_on <= last for b in breaches_from(person_entries))
+    return figures
 
 
 def episodes_by_person(as_at: dt.date) -> dict[int, tuple[str, list[Episode]]]:

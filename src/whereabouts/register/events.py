@@ -43,6 +43,11 @@ HOW_FOUND = ("arrest", "voluntary_attendance", "found_abroad_and_returned", "fou
              "found_dead", "seen_by_police", "other")
 LOCATE_OUTCOMES = ("arrested", "charged", "cautioned", "notified_and_compliant",
                    "no_further_action", "deceased")
+#: s.91(1)(a) failing without reasonable excuse to comply; s.91(1)(b) knowingly false information.
+BREACH_OFFENCES = ("fail_to_comply", "false_information")
+WARRANT_STATUSES = ("applied", "issued", "executed", "withdrawn", "refused")
+BREACH_OUTCOMES = ("charged", "cautioned", "no_further_action", "reasonable_excuse_accepted",
+                   "convicted", "acquitted")
 
 _NOTIFICATION = {
     "no_fixed_abode": Field(bool),
@@ -127,6 +132,26 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "note": Field(str),
     },
     EventKind.CIRCULATION_CANCELLED: {"reference": Field(str, True), "reason": Field(str, True)},
+    # A breach (s.91) is recorded as a crime; ``crime_reference`` names it in the later
+    # warrant and outcome entries. ``what`` says which requirement was breached.
+    EventKind.BREACH_RECORDED: {
+        "offence": Field(str, True, BREACH_OFFENCES),
+        "crime_reference": Field(str, True),
+        "what": Field(str, True),
+        "note": Field(str),
+    },
+    EventKind.BREACH_WARRANT: {
+        "crime_reference": Field(str, True),
+        "status": Field(str, True, WARRANT_STATUSES),
+        "court": Field(str),
+        "warrant_reference": Field(str),
+        "note": Field(str),
+    },
+    EventKind.BREACH_OUTCOME: {
+        "crime_reference": Field(str, True),
+        "outcome": Field(str, True, BREACH_OUTCOMES),
+        "note": Field(str),
+    },
     EventKind.ASSIGNMENT: {"offender_manager": Field(str, True), "force": Field(str, True)},
     EventKind.IDENTITY: {
         "family_name": Field(str),
