@@ -83,3 +83,66 @@ def test_a_wrong_password_is_refused_in_the_browser(officer: Any, live_server: A
     assert "Your username or password is wrong" in page.get_by_role("alert").inner_text()
     page.goto(f"{live_server.url}/people/")
     assert page.url.startswith(f"{live_server.url}/login/")
+
+
+@pytest.fixture
+def supervisor_too(make_user: Any) -> Any:
+    return make_user("sup.wm", "supervisor")
+
+
+def fill_date(page: Any, prefix: str, when: str) -> None:
+    year, month, day = when.split("-")
+    page.locator(f"#id_{prefix}_day").fill(str(int(day)))
+    page.locator(f"#id_{prefix}_month").fill(str(int(month)))
+    page.locator(f"#id_{prefix}_year").fill(year)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_missing_path_from_a_doorstep_visit_to_located_in_the_browser(
+    overdue_person: Any, supervisor_too: Any, live_server: Any, browser_page: Any
+) -> None:
+    person, page, base = overdue_person, browser_page, live_server.url
+    person_url = f"{base}/people/{person.pk}/"
+    page.set_viewport_size({"width": 390, "height": 844})  # an officer's phone at the door
+    sign_in(page, base, "om.one")
+    page.goto(person_url)
+    font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "GDS Transport" in font  # the GOV.UK Frontend styles are served and applied
+    page.get_by_role("button", name="Record a home visit").click()
+    page.get_by_label("No longer living there").check()
+    page.get_by_label("Notes").fill("New tenant says he left in April")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "visit-form-phone.png"), full_page=True)
+    page.get_by_role("button", name="Save").click()
+    assert "Visit recorded" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Whereabouts check open" in page.locator("#open-check").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
+    page.set_viewport_size({"width": 1100, "height": 900})
+    sign_in(page, base, "sup.wm")
+    page.goto(person_url)
+    page.get_by_role("button", name="Record as missing").click()
+    page.get_by_role("button", name="Save").click()  # nothing filled in: refused, named
+    summary = page.locator(".govuk-error-summary").inner_text()
+    assert "There is a problem" in summary and "Basis for the decision" in summary
+    fill_date(page, "missing_since", "2024-04-10")
+    page.get_by_label("Basis for the decision").fill("Not at the address; no trace")
+    page.get_by_label("High", exact=True).check()
+    page.get_by_label("Probation checked").check()
+    page.get_by_role("button", name="Save").click()
+    assert "Recorded as missing" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Still missing" in page.locator("#episodes").inner_text()
+
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Missing").click()
+    assert person.reference in page.locator("#missing-board").inner_text()
+    page.screenshot(path=str(SCREENSHOTS / "missing-board.png"), full_page=True)
+    page.get_by_role("link", name=person.full_name).click()
+
+    page.get_by_role("button", name="Record as located").click()
+    page.get_by_label("Where they were found").fill("Walsall bus station")
+    page.get_by_label("Found by").fill("PC 1234")
+    page.get_by_label("Arrest", exact=True).check()
+    page.get_by_label("Arrested", exact=True).check()
+    page.get_by_role("button", name="Save").click()
+    assert "Recorded as located" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Still missing" not in page.locator("#episodes").inner_text()

@@ -88,3 +88,78 @@ def test_a_senior_officer_of_the_force_may_see_the_board_with_its_flags(client, 
     page = client.get(reverse("missing-board"))
     assert page.status_code == 200
     assert "Review overdue" in page.content.decode()  # the 2015 case was never reviewed
+
+
+@pytest.mark.parametrize(("query", "expected"), [
+    pytest.param("", ["long_gone", "recent"], id="by default the longest missing comes first"),
+    pytest.param("?sort=recorded", ["recent", "long_gone"],
+                 id="sorted by recorded date the latest comes first"),
+    pytest.param("?sort=risk", ["long_gone", "recent"], id="sorted by risk very high comes first"),
+    pytest.param("?risk=medium", ["recent"], id="the risk filter keeps only that level"),
+    pytest.param("?abroad=1", ["recent"], id="the abroad filter keeps those believed abroad"),
+    pytest.param("?owner=om.one", ["long_gone", "recent"],
+                 id="the owner filter keeps the owner's cases"),
+    pytest.param("?owner=someone.else", [], id="an owner with no cases shows none"),
+    pytest.param("?sort=drop+table", ["long_gone", "recent"],
+                 id="an unknown sort falls back to the default"),
+])
+def test_the_board_sorts_and_filters(client, board, query, expected):
+    client.force_login(board["supervisor"])
+    page = client.get(reverse("missing-board") + query)
+    assert page.status_code == 200
+    assert [r.person for r in page.context["rows"]] == [board[name] for name in expected]
+
+
+def test_the_flagged_filter_keeps_cases_needing_attention(client, board):
+    services.record_review(person_id=board["recent"].pk, reviewed_on="2024-05-28",
+                           level="supervisor", note="Fine", next_action="Keep looking",
+                           next_action_by="2024-06-10", actor=board["supervisor"], today=TODAY)
+    client.force_login(board["supervisor"])
+    rows = client.get(reverse("missing-board") + "?flagged=1").context["rows"]
+    assert [r.person for r in rows] == [board["long_gone"]]
+
+
+def test_a_new_owner_shows_on_the_board(client, board, make_user):
+    make_user("om.two", "offender_manager")
+    services.assign_owner(person_id=board["recent"].pk, assigned_on="2024-05-02",
+                          owner="om.two", note="Caseload balance", actor=board["supervisor"],
+                          today=TODAY)
+    client.force_login(board["supervisor"])
+    rows = client.get(reverse("missing-board") + "?owner=om.two").context["rows"]
+    assert [r.person for r in rows] == [board["recent"]]
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("offender_manager", 200), ("supervisor", 200), ("senior_officer", 200), ("analyst", 200),
+    ("partner", 404), ("auditor", 404), ("administrator", 404),
+])
+def test_time_to_notice_and_locate_is_for_casework_and_analysts(client, make_user, role, status):
+    client.force_login(make_user(f"user.{role}", role))
+    assert client.get(reverse("missing-times")).status_code == status
+
+
+def test_time_to_notice_and_locate_names_no_one_and_is_logged(client, board, make_user):
+    client.force_login(make_user("analyst.wm", "analyst"))
+    before = AuditEntry.objects.count()
+    page = client.get(reverse("missing-times") + "?start_day=1&start_month=1&start_year=2015"
+                      "&end_day=1&end_month=6&end_year=2024&by=force")
+    html = page.content.decode()
+    assert page.status_code == 200 and "West Midlands" in html
+    for person in (board["recent"], board["long_gone"], board["elsewhere"]):
+        assert person.reference not in html and person.family_name not in html
+    notice, _ = dict((k, (n, l)) for k, _, n, l in page.context["rows"])["west-midlands"]
+    assert notice.count == 2
+    assert AuditEntry.objects.count() == before + 1
+
+
+def test_time_to_notice_and_locate_refuses_a_period_that_ends_before_it_starts(client, make_user):
+    client.force_login(make_user("analyst.wm", "analyst"))
+    page = client.get(reverse("missing-times") + "?start_day=1&start_month=6&start_year=2024"
+                      "&end_day=1&end_month=1&end_year=2024&by=force")
+    assert page.status_code == 200 and "must not be before the start" in page.content.decode()
+    assert page.context["rows"] == []
+
+
+def test_the_board_page_needs_a_signed_in_user(client):
+    response = client.get(reverse("missing-board"))
+    assert response.status_code == 302 and "/login/" in response["Location"]

@@ -17,8 +17,11 @@ from django.conf import settings
 
 from whereabouts.access import policy
 from whereabouts.access.models import Role
-from whereabouts.missing import services
+from whereabouts.missing import breach_services, services
+from whereabouts.missing.selectors import person_breaches
 from whereabouts.register.events import (
+    BREACH_OFFENCES,
+    BREACH_OUTCOMES,
     CHECK_REASONS,
     CIRCULATION_SCOPES,
     HOW_FOUND,
@@ -27,6 +30,7 @@ from whereabouts.register.events import (
     REVIEW_LEVELS,
     RISK_LEVELS,
     VISIT_OUTCOMES,
+    WARRANT_STATUSES,
 )
 from whereabouts.register.models import Person
 
@@ -149,6 +153,49 @@ class WithdrawForm(StepForm):
     reason = _text("Why the episode was recorded by mistake", long=True)
 
 
+OFFENCE_LABELS = {
+    "fail_to_comply": "Failed to comply with the notification requirements (s.91(1)(a))",
+    "false_information": "Notified information known to be false (s.91(1)(b))",
+}
+
+
+class BreachForm(StepForm):
+    recorded_on = DateField(label="Date the breach was recorded")
+    offence = forms.ChoiceField(label="Offence", widget=forms.RadioSelect,
+                                choices=[(o, OFFENCE_LABELS[o]) for o in BREACH_OFFENCES])
+    crime_reference = _text("Crime reference")
+    what = _text("What was breached", help_text="For example: the annual notification due by "
+                                                "1 March 2017 was not made.")
+    note = _text("Notes", required=False, long=True)
+
+
+class _OnABreach(StepForm):
+    crime_reference = forms.ChoiceField(label="Breach")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["crime_reference"].choices = [
+            (b.crime_reference, f"{b.crime_reference}: {b.what} "
+                                f"(recorded {b.recorded_on:%d %b %Y})")
+            for b in person_breaches(self.person)]
+        self.order_fields(["crime_reference"])
+
+
+class WarrantForm(_OnABreach):
+    on = DateField(label="Date")
+    status = _radios(WARRANT_STATUSES, "Warrant")
+    court = _text("Court", required=False)
+    warrant_reference = _text("Warrant reference", required=False,
+                              help_text="Required once the warrant is issued.")
+    note = _text("Notes", required=False, long=True)
+
+
+class BreachOutcomeForm(_OnABreach):
+    on = DateField(label="Date")
+    outcome = _radios(BREACH_OUTCOMES, "Outcome")
+    note = _text("Notes", required=False, long=True)
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the missing path: its form, the service it calls and who may take it."""
@@ -159,7 +206,8 @@ class Step:
     service: Callable[..., object]
     roles: tuple[str, ...]
     done: str
-    when: str  # "always", "no_check_or_episode", "open_check", "no_episode", "open_episode"
+    when: str  # "always", "no_check_or_episode", "open_check", "no_episode", "open_episode",
+    #            "has_episode", "has_breach"
 
 
 CASEWORK = tuple(policy.CASEWORK_ROLES)
@@ -186,6 +234,13 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          "Owner changed", "open_episode"),
     Step("withdraw", "Withdraw a mistaken episode", WithdrawForm, services.withdraw_episode,
          (Role.SUPERVISOR,), "Episode withdrawn", "has_episode"),
+    Step("breach", "Record a breach (s.91)", BreachForm, breach_services.record_breach,
+         breach_services.ROLES, "Breach recorded", "always"),
+    Step("warrant", "Record a warrant step", WarrantForm, breach_services.record_warrant,
+         breach_services.ROLES, "Warrant recorded", "has_breach"),
+    Step("breach-outcome", "Record a breach outcome", BreachOutcomeForm,
+         breach_services.record_breach_outcome, breach_services.ROLES,
+         "Breach outcome recorded", "has_breach"),
 )}
 
 
@@ -195,7 +250,7 @@ def date_fields(form: forms.Form) -> list[str]:
 
 
 def steps_available(user: object, *, open_check: bool, open_episode: bool,
-                    any_episode: bool) -> list[Step]:
+                    any_episode: bool, any_breach: bool = False) -> list[Step]:
     """The steps ``user`` may take for a person in this state, in the order of the path."""
     allowed = {
         "always": True,
@@ -204,6 +259,7 @@ def steps_available(user: object, *, open_check: bool, open_episode: bool,
         "no_episode": not open_episode,
         "open_episode": open_episode,
         "has_episode": any_episode,
+        "has_breach": any_breach,
     }
     return [s for s in STEPS.values()
             if allowed[s.when] and policy.has_role(user, *s.roles)]  # type: ignore[arg-type]

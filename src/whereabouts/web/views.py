@@ -27,6 +27,7 @@ from whereabouts.missing.selectors import (
     BOARD_SORTS,
     RISK_ORDER,
     BoardFilter,
+    person_breaches,
     person_checks,
     person_episodes,
     time_to_notice_and_locate,
@@ -76,6 +77,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     compliance = person_compliance(person, as_at)
     episodes = person_episodes(person)
     check = open_check(person_checks(person))
+    breaches = person_breaches(person)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
                  what="viewed the person's record")
     context = {
@@ -92,7 +94,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "open_check": check,
         "steps": steps_available(request.user, open_check=check is not None,
                                  open_episode=open_episode(episodes) is not None,
-                                 any_episode=bool(episodes)),
+                                 any_episode=bool(episodes), any_breach=bool(breaches)),
+        "breaches": breaches,
     }
     return render(request, "web/person.html", context)
 
