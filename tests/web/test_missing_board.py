@@ -147,7 +147,7 @@ def test_time_to_notice_and_locate_names_no_one_and_is_logged(client, board, mak
     assert page.status_code == 200 and "West Midlands" in html
     for person in (board["recent"], board["long_gone"], board["elsewhere"]):
         assert person.reference not in html and person.family_name not in html
-    notice, _ = dict((k, (n, l)) for k, _, n, l in page.context["rows"])["west-midlands"]
+    notice = {key: n for key, _, n, _located in page.context["rows"]}["west-midlands"]
     assert notice.count == 2
     assert AuditEntry.objects.count() == before + 1
 

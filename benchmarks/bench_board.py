@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""How fast the missing board answers on the national scenario.
+
+    .venv/bin/python benchmarks/bench_board.py                # SQLite, in a temporary data dir
+    .venv/bin/python benchmarks/bench_board.py --postgres     # a throwaway PostgreSQL server
+    .venv/bin/python benchmarks/bench_board.py --repeat 50
+
+Builds the full demo (about 55,000 people, West Midlands Police's 4,380 of them and its
+missing cases among them) in a fresh database, then asks for
+``/missing/`` as the West Midlands demo supervisor through Django's test client: the whole
+request, from the URL through the access layer, the ledger reads, the template and the audit
+entry. Prints the median, 95th percentile and slowest of the timed requests, after two
+untimed ones to warm the caches a running server would have warm. Also times the selector
+alone (``missing_board``). The target (docs/benchmarks.md) is under 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+
+
+@contextlib.contextmanager
+def database(postgres: bool) -> Iterator[str | None]:
+    if postgres:
+        import pgserver
+
+        with pgserver.throwaway_server() as url:
+            yield url
+    else:
+        yield None
+
+
+def summary(times: list[float]) -> dict[str, float]:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"median_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95,
+            "max_ms": 1000 * ordered[-1]}
+
+
+def child(repeat: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "whereabouts.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from whereabouts.clock import today
+    from whereabouts.demo.build import build_demo
+    from whereabouts.missing.selectors import missing_board
+
+    build_demo(seed=2017, scale=1.0, fresh=True, progress=lambda line: None)
+    user = get_user_model().objects.get(username="supervisor.demo")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    for _ in range(2):
+        assert client.get("/missing/").status_code == 200
+    pages, selector, rows = [], [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        response = client.get("/missing/")
+        pages.append(time.perf_counter() - start)
+        assert response.status_code == 200
+        start = time.perf_counter()
+        rows = len(missing_board(user, today()))
+        selector.append(time.perf_counter() - start)
+    print(json.dumps({"rows": rows, "page": summary(pages), "selector": summary(selector)}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.repeat)
+        return 0
+    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix="bench-board-") as tmp:
+        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"Missing board, national scenario on {engine}: {result['rows']} open episodes shown")
+    for name in ("page", "selector"):
+        r = result[name]
+        print(f"  {name:9} median {r['median_ms']:6.1f} ms   p95 {r['p95_ms']:6.1f} ms   "
+              f"slowest {r['max_ms']:6.1f} ms   ({args.repeat} requests)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
