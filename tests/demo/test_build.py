@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -31,6 +32,7 @@ from whereabouts.demo.build import (
     read_plan,
     reset_database,
 )
+from whereabouts.demo.episodes import case_history
 from whereabouts.register import services
 from whereabouts.register.events import AWAY_ENDS, AWAY_PAIRS, CLOCK_NOTIFICATIONS, validate_details
 from whereabouts.register.models import Address, Alias, Disposal, Event, Person
@@ -38,6 +40,7 @@ from whereabouts.register.selectors import iter_cases, ledger_case, live_events
 from whereabouts.register.services import AddressInput, DisposalInput
 
 SEED, SCALE = 2017, 0.01
+HISTORY_KINDS = ("missing.action", "missing.review")
 REGION = ("staffordshire", "warwickshire", "west-mercia", "west-midlands")
 SUBJECT = ("compliant", "overdue", "away")
 
@@ -119,7 +122,12 @@ def test_every_missing_persons_ledger_explains_their_plan_entry(demo, db):
         assert max(seen) == entry.last_seen_at_home_on
         assert (entry.failed_visit_on, entry.failed_visit_outcome) in visits
         clock = [e.effective_date for e in events if e.kind in CLOCK_NOTIFICATIONS]
-        after = [e for e in events if e.effective_date > entry.went_missing_on]
+        after = [e for e in events if e.effective_date > entry.went_missing_on
+                 and e.kind not in HISTORY_KINDS]
+        history = [(e.kind, e.effective_date, e.details) for e in events
+                   if e.kind in HISTORY_KINDS]
+        assert history == case_history(
+            entry, random.Random(f"{SEED}:history:{entry.person_reference}"))
         assert max(d for d in clock if d <= entry.went_missing_on) == entry.last_notified_on
         assert not [e for e in events if e.kind == "abroad.start"]
         if entry.located_on is None:
@@ -145,14 +153,17 @@ def test_every_missing_persons_ledger_explains_their_plan_entry(demo, db):
 
 def test_every_events_details_are_what_validate_details_returns(demo, db):
     text_json = connection.vendor == "sqlite"  # PostgreSQL's jsonb normalises key order
-    checked = 0
+    checked: Counter[str] = Counter()
     for kind, details in Event.objects.values_list("kind", "details").iterator(chunk_size=20000):
         clean = validate_details(kind, details)
         assert clean == details, (kind, details)
         if text_json:
             assert list(clean) == list(details)  # same key order, so the same JSON text
-        checked += 1
-    assert checked == demo.rows["events"]
+        checked[kind] += 1
+    assert checked.total() == demo.rows["events"]
+    # Every kind the missing episodes write was among them, the case histories included.
+    assert {"check.opened", "check.closed", "missing.recorded", "missing.located",
+            "circulation.sent", "circulation.cancelled", *HISTORY_KINDS} <= set(checked)
 
 
 def test_no_ledger_breaks_the_sequence_rules_the_services_enforce(demo, db):
@@ -226,8 +237,12 @@ def test_a_sample_of_ledgers_replays_through_the_services_with_the_same_answers(
         sample += list(Person.objects.filter(events__kind=kind).order_by("pk")[:3])
     weekly = Event.objects.filter(details__no_fixed_abode=True).values("person")
     sample += list(Person.objects.filter(pk__in=weekly)[:2])
-    sample += list(Person.objects.filter(
-        reference__in=[e.person_reference for e in demo.plan if e.force in REGION])[:8])
+    # Eight of the region's missing, those who went missing last: their case histories
+    # (actions and reviews) are replayed too, and are short (a ten-year case has ~150
+    # reviews, far slower to replay one by one through the services).
+    recent = sorted((e for e in demo.plan if e.force in REGION),
+                    key=lambda e: e.went_missing_on, reverse=True)[:8]
+    sample += list(Person.objects.filter(reference__in=[e.person_reference for e in recent]))
     sample += list(Person.objects.filter(
         pk__in=Disposal.objects.values("person").annotate(n=Count("pk"))
         .filter(n__gt=1).values("person"))[:5])
@@ -381,3 +396,44 @@ def test_every_missing_person_was_circulated_and_those_located_cancelled(demo, d
             ["international", "national"] if entry.believed_abroad else ["national"])
         expected = "active" if entry.located_on is None else "cancelled"
         assert {c["status"] for c in found} == {expected}
+
+
+def test_no_action_or_review_falls_outside_its_episode(demo, db):
+    entries = {e.person_reference: e for e in demo.plan}
+    history = Event.objects.filter(kind__in=HISTORY_KINDS)
+    assert history.count() > 20 * len(entries)
+    kinds = Counter()
+    for reference, kind, when, details in history.values_list(
+            "person__reference", "kind", "effective_date", "details"):
+        entry = entries[reference]  # only the missing have a case history
+        assert entry.went_missing_on < when <= SCENARIO_TODAY, (reference, kind, when)
+        assert entry.located_on is None or when < entry.located_on, (reference, kind, when)
+        kinds[kind, details.get("level") or details["action"]] += 1
+    assert kinds["missing.review", "supervisor"] > kinds["missing.review", "senior"] > 0
+    assert all(kinds["missing.action", a] > 0 for a in ("enquiry", "partner_check", "lead"))
+
+
+def test_the_board_shows_most_cases_up_to_date_and_a_deliberate_few_flagged(demo, make_user):
+    """As at publication day, through the board's own selector, one supervisor per force."""
+    from whereabouts.missing.selectors import missing_board
+
+    open_now = {e.person_reference: e for e in demo.plan if e.missing_on(SCENARIO_TODAY)}
+    users = {"west-midlands": get_user_model().objects.get(username="supervisor.demo")}
+    rows = []
+    for force in sorted({e.force for e in open_now.values()}):
+        user = users.get(force) or make_user(f"sup.{force}", "supervisor", force=force)
+        rows += missing_board(user, SCENARIO_TODAY)
+    assert sorted(r.person.reference for r in rows) == sorted(open_now)
+    overdue = {r.person.reference for r in rows if r.review_overdue}
+    quiet = {r.person.reference for r in rows if r.gone_quiet}
+    flagged = overdue | quiet
+    assert flagged == {ref for ref, e in open_now.items() if e.history != "kept_up"}
+    assert 0 < len(flagged) <= 0.2 * len(rows)  # most are neither
+    assert quiet and overdue - quiet  # some gone quiet; some only late with a review
+    assert quiet <= overdue  # gone quiet means the monthly review was missed too
+    by_force = Counter(open_now[ref].force for ref in flagged)
+    assert by_force["west-midlands"] >= 1 and by_force["staffordshire"] >= 1
+    for row in rows:
+        if row.person.reference not in flagged:
+            assert row.state.next_action_by > SCENARIO_TODAY
+            assert row.state.last_supervisor_review is not None

@@ -20,7 +20,8 @@ What a person's ledger holds, in date order (details as ``register/events.py`` d
   ``abroad.end``, never across a notification deadline;
 - home visits in the last two years, at the interval for the person's risk level;
 - about 0.6% stop notifying in 2017 (overdue, but still seen at home: not missing);
-- the missing (``missing.py``) get a history that explains their plan entry.
+- the missing (``missing.py``) get a history that explains their plan entry, and a case
+  history of actions and reviews from the day they were recorded missing (``episodes.py``).
 
 Every period runs past ``SCENARIO_TODAY``: everyone generated is registered on both dates.
 """
@@ -44,6 +45,7 @@ from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from .calibration import ForceTarget, force_targets
 from .dates import ONE_DAY, add_months, age_on, next_due, period_last_day
 from .episodes import (
+    case_history,
     check_closed_details,
     check_opened_details,
     circulation_references,
@@ -96,7 +98,7 @@ PRIORITY = {
     "notification.change": 5, "notification.periodic": 5, "notification.travel": 5,
     "visit": 6, "abroad.start": 7, "check.opened": 7, "check.closed": 8,
     "missing.recorded": 8, "missing.located": 8, "circulation.sent": 9,
-    "circulation.cancelled": 9,
+    "circulation.cancelled": 9, "missing.action": 10, "missing.review": 11,
 }
 
 # Shares (documented in docs/demo.md).
@@ -769,6 +771,11 @@ class ForceGenerator:
         for scope, reference in circulation_references(entry):
             person.add("circulation.sent", entry.went_missing_on,
                        {"scope": scope, "reference": reference})
+        # The case history has a stream of its own, so that it leaves every other draw (and
+        # so every other person) as it was.
+        history = random.Random(f"{self.seed}:history:{entry.person_reference}")
+        for kind, on, details in case_history(entry, history):
+            person.add(kind, on, details)
         if entry.located_on is not None:
             if entry.located_event == "notification.change":
                 new_home = self.address()

@@ -69,6 +69,11 @@ class MissingPlanEntry:
     located_outcome: str = ""
     located_event: str = ""  # "visit" or "notification.change": what the ledger records
     note: str = ""
+    #: How the case was driven (``episodes.case_history`` draws it): ``kept_up``, or, for a
+    #: deliberate minority of the cases open on publication day, ``lapsed`` (no work for
+    #: weeks or months: gone quiet and review overdue), ``supervisor_review_late`` or
+    #: ``senior_review_late`` (work goes on, a review is overdue).
+    history: str = "kept_up"
 
     def missing_on(self, as_at: dt.date) -> bool:
         """Missing as at a date: gone by then and not yet located."""
@@ -206,6 +211,44 @@ def _locate(rng: random.Random, entry: MissingPlanEntry, target: ForceTarget, on
     })
 
 
+#: How the flagged minority's cases were let slip, in the order they are handed out.
+FLAGGED_HISTORIES = ("lapsed", "supervisor_review_late", "senior_review_late")
+#: Share of each force's cases open on publication day that are deliberately flagged.
+FLAGGED_SHARE = 0.15
+#: Forces that always have at least one flagged case (the scenario's two with open cases
+#: that the board is shown for).
+FLAGGED_AT_LEAST_ONE = ("west-midlands", "staffordshire")
+#: A senior review can only be late once the first one has fallen due (91 days), with room.
+_SENIOR_LATE_AFTER_DAYS = 100
+
+
+def _flag_histories(seed: int, slug: str,
+                    entries: list[MissingPlanEntry]) -> list[MissingPlanEntry]:
+    """Mark a deliberate minority of the cases open on publication day as let slip.
+
+    About ``FLAGGED_SHARE`` of the force's open cases (at least one in the forces of
+    ``FLAGGED_AT_LEAST_ONE``), drawn from the force's own stream, so that the rest of the plan
+    is untouched; the candidates are taken in the order they went missing, so the choice does
+    not depend on the scale of the national register. The first flagged case of a force has
+    ``lapsed`` (gone quiet), then the other kinds in turn.
+    """
+    rng = random.Random(f"{seed}:missing-history:{slug}")
+    open_now = sorted((i for i, e in enumerate(entries) if e.missing_on(SCENARIO_TODAY)),
+                      key=lambda i: (entries[i].went_missing_on, entries[i].person_reference))
+    count = round(len(open_now) * FLAGGED_SHARE)
+    if slug in FLAGGED_AT_LEAST_ONE:
+        count = max(count, 1)
+    chosen = rng.sample(open_now, min(count, len(open_now)))
+    out = list(entries)
+    for n, i in enumerate(chosen):
+        history = FLAGGED_HISTORIES[n % len(FLAGGED_HISTORIES)]
+        recent = (SCENARIO_TODAY - entries[i].went_missing_on).days < _SENIOR_LATE_AFTER_DAYS
+        if history == "senior_review_late" and recent:
+            history = "supervisor_review_late"
+        out[i] = MissingPlanEntry(**{**asdict(entries[i]), "history": history})
+    return out
+
+
 def force_plan(seed: int, target: ForceTarget) -> list[MissingPlanEntry]:
     """The missing plan for one force (its own random stream: independent of other forces)."""
     rng = random.Random(f"{seed}:missing:{target.slug}")
@@ -236,6 +279,7 @@ def force_plan(seed: int, target: ForceTarget) -> list[MissingPlanEntry]:
         for n, (i, offset) in enumerate(zip(rng.sample(range(count), 3), days, strict=True)):
             on = FOI_DATE + dt.timedelta(days=offset + 1)
             entries[i] = _locate(rng, entries[i], target, on, n)
+    entries = _flag_histories(seed, target.slug, entries)
     entries.sort(key=lambda e: e.person_reference)
     return entries
 
