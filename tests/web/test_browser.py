@@ -103,6 +103,8 @@ def test_the_missing_path_from_a_doorstep_visit_to_located_in_the_browser(
 ) -> None:
     person, page, base = overdue_person, browser_page, live_server.url
     person_url = f"{base}/people/{person.pk}/"
+    refused: list[str] = []  # anything the Content Security Policy blocked
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     page.set_viewport_size({"width": 390, "height": 844})  # an officer's phone at the door
     sign_in(page, base, "om.one")
     page.goto(person_url)
@@ -146,3 +148,5 @@ def test_the_missing_path_from_a_doorstep_visit_to_located_in_the_browser(
     page.get_by_role("button", name="Save").click()
     assert "Recorded as located" in page.locator(".govuk-notification-banner").inner_text()
     assert "Still missing" not in page.locator("#episodes").inner_text()
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    assert refused == []

@@ -82,3 +82,21 @@ def test_the_installed_styles_scripts_and_fonts_are_served(client):
     font = next(part.split(")")[0] for part in b"".join(css).decode().split("url(")[1:]
                 if ".woff2" in part)
     assert client.get(font).status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_page_carries_a_strict_content_security_policy(client, officer):
+    client.force_login(officer)
+    policy = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'" and directives["object-src"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def test_no_template_has_inline_script_or_style():
+    templates = Path(frontend.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        html = template.read_text()
+        assert "<style" not in html and " style=" not in html, template
+        assert "<script>" not in html and "<script type=\"module\">" not in html, template
