@@ -107,24 +107,27 @@ def case_state(episode: Episode,
     """The state of ``episode`` from the live entries on or after the day it began.
 
     Every entry about the case (an action, a review, a circulation) counts as activity.
+    (Plain local variables rather than a tuple rebuilt per entry: long cases have hundreds
+    of entries and the board reads every open case's.)
     """
-    state = CaseState("Make the first enquiries", episode.began_on + dt.timedelta(days=3),
-                      episode.began_on, None, None)
+    next_action, next_by = "Make the first enquiries", episode.began_on + dt.timedelta(days=3)
+    last_activity, owner = episode.began_on, ""
+    reviews: dict[str, dt.date | None] = {"supervisor": None, "senior": None}
+    began, located = episode.began_on, episode.located_on
     for kind, when, details in entries:
-        if when < episode.began_on or (episode.located_on and when > episode.located_on):
+        if when < began or (located and when > located):
             continue
-        if kind in (ACTION, REVIEW, "circulation.sent"):
-            state = state._replace(last_activity=max(state.last_activity, when))
+        if kind in (ACTION, REVIEW, "circulation.sent") and when > last_activity:
+            last_activity = when
         if kind in (ACTION, REVIEW) and details.get("next_action"):
             by = details.get("next_action_by")
-            state = state._replace(next_action=details["next_action"],
-                                   next_action_by=dt.date.fromisoformat(by) if by else None)
+            next_action, next_by = details["next_action"], dt.date.fromisoformat(by) if by else None
         if kind == ACTION and details.get("action") == "owner_assigned" and details.get("owner"):
-            state = state._replace(owner=details["owner"])
-        if kind == REVIEW:
-            level = details.get("level")
-            state = state._replace(**{f"last_{level}_review": when})
-    return state
+            owner = details["owner"]
+        if kind == REVIEW and details.get("level") in reviews:
+            reviews[details["level"]] = when
+    return CaseState(next_action, next_by, last_activity, reviews["supervisor"],
+                     reviews["senior"], owner)
 
 
 def reviews_due(episode: Episode, state: CaseState, *, supervisor_days: int,

@@ -147,7 +147,11 @@ class Event(AppendOnlyModel):
 
     class Meta:
         ordering = ["effective_date", "id"]
-        indexes = [models.Index(fields=["person", "effective_date"])]
+        indexes = [
+            models.Index(fields=["person", "effective_date"]),
+            # Figures and boards read one kind nationally (e.g. every missing entry to a date).
+            models.Index(fields=["kind", "effective_date"], name="register_ev_kind_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.effective_date}"
