@@ -29,6 +29,14 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: a rolled-back test's ids can come back."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def today() -> dt.date:
     return TODAY

@@ -165,6 +165,15 @@ if os.environ.get("WHEREABOUTS_HTTPS") == "1":
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# In-process cache: the missing board keeps each open case's worked-out state here, keyed
+# by the version of the person's ledger (see missing.selectors.case_states).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
+
 WHEREABOUTS_TODAY = os.environ.get("WHEREABOUTS_TODAY", "")
 
 # Reviews of an open missing episode (days): a supervisor every 28; a senior officer at

@@ -124,3 +124,59 @@ def test_actions_need_an_open_episode_and_a_next_action_when_a_date_is_given(
                                note="n", next_action_by="2024-03-25", actor=officer,
                                today=TODAY)
     assert err.value.field == "next_action"
+
+
+def test_the_board_sees_a_new_action_at_once_though_it_keeps_worked_out_states(gone,
+                                                                                supervisor):
+    first = row(supervisor, TODAY)  # works the state out and keeps it
+    assert row(supervisor, TODAY).state == first.state  # read back
+    services.record_action(person_id=gone.pk, done_on="2024-05-01", action="sighting",
+                           note="Seen in Dudley", actor=supervisor, today=TODAY,
+                           next_action="Visit the Dudley address", next_action_by="2024-06-03")
+    after = row(supervisor, TODAY)
+    assert after.state.next_action == "Visit the Dudley address"
+    assert after.state.last_activity == dt.date(2024, 5, 1)
+
+
+def test_the_board_sees_a_withdrawn_action_at_once(gone, supervisor):
+    event = services.record_action(person_id=gone.pk, done_on="2024-05-01", action="lead",
+                                   note="A tip-off", actor=supervisor, today=TODAY,
+                                   next_action="Check the tip-off", next_action_by="2024-06-03")
+    assert row(supervisor, TODAY).state.next_action == "Check the tip-off"
+    from whereabouts.register import services as register
+
+    register.event_record(person_id=gone.pk, kind="void", effective_date="2024-05-01",
+                          today=TODAY, recorded_by=supervisor, source="test",
+                          supersedes=event.pk, reason="Recorded against the wrong person")
+    assert row(supervisor, TODAY).state.next_action == "Make the first enquiries"
+
+
+def test_a_state_kept_for_one_date_is_not_used_for_another(gone, supervisor):
+    services.record_action(person_id=gone.pk, done_on="2024-05-01", action="enquiry",
+                           note="Sister visited", actor=supervisor, today=TODAY,
+                           next_action="Ring the hostel", next_action_by="2024-05-20")
+    assert row(supervisor, TODAY).state.next_action == "Ring the hostel"
+    assert row(supervisor, dt.date(2024, 4, 1)).state.next_action == "Make the first enquiries"
+
+
+def test_kept_states_equal_states_worked_out_from_the_whole_ledger(gone, supervisor, senior):
+    from whereabouts.missing.episodes import case_state
+    from whereabouts.missing.selectors import live_missing_entries, person_episodes
+
+    for day in ("2024-03-05", "2024-03-20", "2024-04-02"):
+        services.record_action(person_id=gone.pk, done_on=day, action="enquiry", note=day,
+                               actor=supervisor, today=TODAY, next_action=f"after {day}",
+                               next_action_by="2024-06-30")
+    services.record_review(person_id=gone.pk, reviewed_on="2024-04-02", level="senior",
+                           note="Fine", next_action="Senior's next", next_action_by="2024-07-01",
+                           actor=senior, today=TODAY)
+    from whereabouts.register.models import Event
+
+    entries = [(e.kind, e.effective_date, e.details)
+               for e in Event.objects.filter(person=gone).order_by("effective_date", "id")]
+    [episode] = person_episodes(gone)
+    assert live_missing_entries(gone)  # the episode is in the ledger
+    expected = case_state(episode, entries)
+    assert row(supervisor, TODAY).state == expected
+    assert row(supervisor, TODAY).state == expected  # and when read back
+    assert expected.next_action == "Senior's next"

@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max
 
 from whereabouts.register.models import Event, EventKind, Force, Person
 
@@ -213,6 +215,50 @@ class BoardRow:
 
 
 CASE_KINDS = (RECORDED, LOCATED, ACTION, REVIEW, "circulation.sent")
+ACTIVITY_KINDS = (ACTION, REVIEW, "circulation.sent")
+
+
+def _case_entries(person_ids: list[int], as_at: dt.date
+                  ) -> dict[int, list[tuple[str, dt.date, dict[str, object]]]]:
+    """The live activity entries of these people up to ``as_at``, oldest first."""
+    entries: dict[int, list[tuple[str, dt.date, dict[str, object]]]] = defaultdict(list)
+    if not person_ids:
+        return entries
+    for pid, kind, when, details in (
+        Event.objects.filter(person_id__in=person_ids, kind__in=ACTIVITY_KINDS,
+                             effective_date__lte=as_at, superseded_by__isnull=True)
+        .order_by("effective_date", "id")
+        .values_list("person_id", "kind", "effective_date", "details")
+    ):
+        entries[pid].append((kind, when, details))
+    return entries
+
+
+def case_states(open_now: dict[int, Episode], as_at: dt.date) -> dict[int, CaseState]:
+    """Each open episode's state, worked out again only for people whose ledger changed.
+
+    The ledger is append-only: any new entry for a person, a correction or a withdrawal
+    included, has a higher id than every entry before it, so a person's highest event id
+    stamps the version of their ledger. A state is kept (in the process's cache) under the
+    person, that stamp, the episode and the date, and read back while all four are the same.
+    A board read by a supervisor all day reads only the cases that moved since the last look.
+    """
+    if not open_now:
+        return {}
+    stamps = dict(Event.objects.filter(person_id__in=list(open_now)).order_by()
+                  .values("person_id").annotate(last=Max("id")).values_list("person_id", "last"))
+    keys = {pid: f"case-state:{pid}:{stamps.get(pid)}:{as_at}:{episode.began_on}"
+            for pid, episode in open_now.items()}
+    states: dict[int, CaseState] = {}
+    found = cache.get_many(list(keys.values()))
+    for pid, key in keys.items():
+        if key in found:
+            states[pid] = CaseState(*found[key])
+    missing = [pid for pid in open_now if pid not in states]
+    entries = _case_entries(missing, as_at)
+    fresh = {pid: case_state(open_now[pid], entries[pid]) for pid in missing}
+    cache.set_many({keys[pid]: tuple(state) for pid, state in fresh.items()}, timeout=24 * 3600)
+    return states | fresh
 
 
 def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) -> list[BoardRow]:
@@ -223,7 +269,7 @@ def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) ->
     from whereabouts.access import policy
 
     visible = policy.visible_people(user)  # type: ignore[arg-type]
-    ids = set(visible.values_list("pk", flat=True))
+    ids = set(visible.order_by().values_list("pk", flat=True))
     open_now = {
         pid: episode
         for pid, (_, episodes) in episodes_by_person(as_at).items()
@@ -231,22 +277,12 @@ def missing_board(user: object, as_at: dt.date, *, abroad_only: bool = False) ->
         for episode in episodes
         if episode.open_on(as_at) and (episode.believed_abroad or not abroad_only)
     }
-    superseded = set(Event.objects.filter(person_id__in=open_now, supersedes__isnull=False)
-                     .values_list("supersedes_id", flat=True))
-    entries: dict[int, list[tuple[str, dt.date, dict[str, object]]]] = defaultdict(list)
-    for pk, pid, kind, when, details in (
-        Event.objects.filter(person_id__in=open_now, kind__in=CASE_KINDS,
-                             effective_date__lte=as_at)
-        .order_by("effective_date", "id")
-        .values_list("pk", "person_id", "kind", "effective_date", "details")
-    ):
-        if pk not in superseded:
-            entries[pid].append((kind, when, details))
+    states = case_states(open_now, as_at)
     people = visible.filter(pk__in=open_now).select_related("offender_manager")
     rows = []
     for person in people:
         episode = open_now[person.pk]
-        state = case_state(episode, entries[person.pk])
+        state = states[person.pk]
         supervisor_due, senior_due = reviews_due(
             episode, state, supervisor_days=settings.WHEREABOUTS_REVIEW_SUPERVISOR_DAYS,
             senior_first_days=settings.WHEREABOUTS_REVIEW_SENIOR_FIRST_DAYS,
