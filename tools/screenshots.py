@@ -68,7 +68,7 @@ def shoot(base: str) -> list[Path]:
         page.goto(f"{base}/people/")
         save("caseload.png")
         page.locator("table a.govuk-link").first.click()
-        save("person.png")
+        save("person.png", full=False)
         page.get_by_role("button", name="Sign out").click()
 
         sign_in("supervisor.demo")
@@ -77,7 +77,7 @@ def shoot(base: str) -> list[Path]:
         page.goto(f"{base}/missing/?flagged=1&sort=review_due")
         save("missing-board-flagged.png")
         page.locator("#missing-board a.govuk-link").first.click()
-        save("missing-person.png")
+        save("missing-person.png", full=False)
         page.get_by_role("button", name="Review the case").click()
         page.get_by_role("button", name="Save").click()  # empty: shows the error summary
         save("form-errors.png")

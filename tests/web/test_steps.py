@@ -183,7 +183,7 @@ def test_a_refused_step_shows_the_field_and_writes_nothing(client, users, make_p
                  "must be a real date", id="the thirty-first of February is not a date"),
     pytest.param({"visited_on_day": "1", "visited_on_month": "2", "visited_on_year": "24"},
                  "must be a real date", id="a two-digit year is refused"),
-    pytest.param({}, "This field is required", id="a visit without a date is refused"),
+    pytest.param({}, "Enter date of the visit", id="a visit without a date is refused"),
 ])
 def test_a_bad_date_is_refused_before_any_service_is_called(client, users, make_person, fields,
                                                              message):
@@ -240,14 +240,15 @@ def test_a_breach_its_warrant_and_its_outcome_through_the_forms(client, users, m
     client.force_login(users["offender_manager"])
     assert client.post(url(person, "breach"), {
         **date("recorded_on", "2024-05-02"), "offence": "fail_to_comply",
-        "crime_reference": "20/12345/24", "what": "Annual notification not made"}
-    ).status_code == 302
+        "crime_reference": "20/12345/24", "what": "Annual notification not made",
+        **date("failed_from", "2024-03-02")}).status_code == 302
     for status, extra in (("applied", {}), ("issued", {"warrant_reference": "W-77"})):
         assert client.post(url(person, "warrant"), {
             "crime_reference": "20/12345/24", **date("on", "2024-05-03"), "status": status,
             "court": "Birmingham Magistrates", **extra}).status_code == 302
     page = client.get(reverse("person", args=[person.pk])).content.decode()
     assert "Warrant outstanding" in page and "20/12345/24" in page
+    assert "failing since 2 Mar 2024" in page
     before = Event.objects.count()
     refused = client.post(url(person, "warrant"), {
         "crime_reference": "20/12345/24", **date("on", "2024-05-04"), "status": "applied"})
@@ -257,3 +258,16 @@ def test_a_breach_its_warrant_and_its_outcome_through_the_forms(client, users, m
     ).status_code == 302
     assert "Charged, 20 May 2024" in client.get(
         reverse("person", args=[person.pk])).content.decode()
+
+
+def test_a_failure_cannot_begin_after_the_breach_is_recorded(client, users, make_person):
+    person = make_person()
+    client.force_login(users["supervisor"])
+    before = Event.objects.count()
+    response = client.post(url(person, "breach"), {
+        **date("recorded_on", "2024-05-02"), "offence": "fail_to_comply",
+        "crime_reference": "20/1/24", "what": "Annual notification not made",
+        **date("failed_from", "2024-05-20")})
+    assert response.status_code == 200 and "is after the breach was recorded" in (
+        response.content.decode())
+    assert Event.objects.count() == before

@@ -128,14 +128,22 @@ def record_breach(
     actor: AbstractBaseUser,
     today: dt.date,
     note: str = "",
+    failed_from: dt.date | str | None = None,
 ) -> Event:
     """Record a breach of the notification requirements as a crime under investigation.
 
     ``offence`` is ``fail_to_comply`` (s.91(1)(a)) or ``false_information`` (s.91(1)(b));
-    ``what`` says which requirement was breached; ``recorded_on`` is the day it was recorded.
+    ``what`` says which requirement was breached; ``recorded_on`` is the day it was recorded;
+    ``failed_from``, if known, the first day of the failure (s.91(3): the offence is committed
+    that day and continues while the failure lasts).
     """
     person = _locked_person(actor, person_id)
     recorded = _date(recorded_on, "recorded_on", person, today)
+    began = None if failed_from in (None, "") else _date(failed_from, "failed_from", person,
+                                                          today)
+    if began is not None and began > recorded:
+        raise InvalidInput("failed_from", f"{began} is after the breach was recorded "
+                                          f"({recorded})")
     start = notification_start(person)
     if start is not None and recorded < start:
         raise InvalidInput("recorded_on", f"{recorded} is before the notification requirements "
@@ -145,6 +153,7 @@ def record_breach(
         "crime_reference": _text(crime_reference, "crime_reference",
                                  max_length=REFERENCE_LENGTH),
         "what": _text(what, "what"),
+        "failed_from": began.isoformat() if began else None,
         "note": _text(note, "note", required=False, max_length=NOTE_LENGTH),
     }
     earlier = find_breach(person_breaches(person), details["crime_reference"])

@@ -62,6 +62,7 @@ class Breach(NamedTuple):
     warrant_updated_on: dt.date | None = None
     outcome: str = ""
     outcome_on: dt.date | None = None
+    failed_from: dt.date | None = None  # s.91(3): the first day of the failure, if known
 
     @property
     def open(self) -> bool:
@@ -91,6 +92,8 @@ def breaches_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> lis
                 offence=details.get("offence", ""),
                 crime_reference=details.get("crime_reference", "").strip(),
                 what=details.get("what", ""),
+                failed_from=(dt.date.fromisoformat(details["failed_from"])
+                             if details.get("failed_from") else None),
             )
         elif kind == BREACH_WARRANT and key in breaches:
             breach = breaches[key]

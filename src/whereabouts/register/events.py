@@ -138,6 +138,9 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "offence": Field(str, True, BREACH_OFFENCES),
         "crime_reference": Field(str, True),
         "what": Field(str, True),
+        # s.91(3): the offence is committed on the first day of the failure and continues
+        # while it lasts; one prosecution per failure.
+        "failed_from": Field(dt.date),
         "note": Field(str),
     },
     EventKind.BREACH_WARRANT: {

@@ -58,6 +58,9 @@ class StepForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.person = person
+        for field in self.fields.values():  # GOV.UK style: say what to do
+            verb = "Select" if isinstance(field, forms.ChoiceField) else "Enter"
+            field.error_messages["required"] = f"{verb} {str(field.label).lower()}"
 
 
 def _checklist() -> forms.MultipleChoiceField:
@@ -166,6 +169,8 @@ class BreachForm(StepForm):
     crime_reference = _text("Crime reference")
     what = _text("What was breached", help_text="For example: the annual notification due by "
                                                 "1 March 2017 was not made.")
+    failed_from = DateField(label="First day of the failure", required=False,
+                            help_text="If known: the day after the last day to notify.")
     note = _text("Notes", required=False, long=True)
 
 
