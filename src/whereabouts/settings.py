@@ -175,6 +175,8 @@ CACHES = {
 }
 
 WHEREABOUTS_TODAY = os.environ.get("WHEREABOUTS_TODAY", "")
+# An offender manager with more people than this is shown as overloaded on the team view.
+WHEREABOUTS_CASELOAD_LIMIT = int(os.environ.get("WHEREABOUTS_CASELOAD_LIMIT", "60"))
 
 # Reviews of an open missing episode (days): a supervisor every 28; a senior officer at
 # about 3 months and then about every 6 months.

@@ -65,7 +65,7 @@ def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
     page = browser_page
     sign_in(page, live_server.url, "om.one")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="My caseload").click()
-    page.get_by_role("link", name=person.reference).click()
+    page.locator("#caseload").get_by_role("link", name=person.full_name).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Sam BROWN")
     assert page.locator("#compliance").inner_text() == "overdue"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -38,6 +40,7 @@ from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Force, Person
 from whereabouts.register.selectors import live_events
 
+from . import caseload
 from .actions import STEPS, date_fields, service_kwargs, steps_available
 from .forms import DateField
 
@@ -52,18 +55,41 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
+    """My caseload (an offender manager's own people), a colleague's, or the whole force's;
+    for supervisors, the team: each officer's load with what is overdue or open."""
     if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
         raise Http404
-    qs = policy.visible_people(request.user).select_related("compliance_status")
-    mine = request.GET.get("all") != "1"
-    if mine:
-        qs = qs.filter(offender_manager=request.user)
-    page = Paginator(qs.order_by("family_name", "given_names", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    as_at = today()
+    visible = policy.visible_people(request.user)
+    supervising = policy.has_role(request.user, Role.SUPERVISOR, Role.SENIOR_OFFICER)
+    officer = request.GET.get("officer", "")[:150]
+    everyone = request.GET.get("all") == "1"
+    if supervising and not officer and not everyone:
+        load = caseload.team(visible, as_at)
+        audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                     what="viewed the team's caseloads (counts per officer)")
+        return render(request, "web/team.html", {
+            "team": load, "as_at": as_at, "limit": settings.WHEREABOUTS_CASELOAD_LIMIT,
+            "overloaded": [r for r in load if r.overloaded]})
+    if everyone:
+        scope, title = visible, "Everyone the force manages"
+    elif officer:
+        scope = visible.filter(offender_manager__username=officer)
+        title = f"Caseload of {officer}"
+    else:
+        scope, title = visible.filter(offender_manager=request.user), "My caseload"
+    show = request.GET.get("show", "") if request.GET.get("show") in caseload.SHOW else ""
+    all_rows = caseload.rows(scope.order_by("family_name", "given_names", "pk"), as_at)
+    page = Paginator(caseload.chosen(all_rows, show), 50).get_page(request.GET.get("page"))
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                 what=f"listed people ({'own caseload' if mine else 'force'}), page {page.number}")
-    return render(request, "web/people.html", {"page": page, "mine": mine})
+                 what=f"listed people ({title.lower()}; {caseload.SHOW[show].lower()}), "
+                      f"page {page.number}")
+    keep = {k: v for k, v in (("all", "1" if everyone else ""), ("officer", officer)) if v}
+    return render(request, "web/people.html", {
+        "page": page, "title": title, "show": show, "as_at": as_at, "keep": urlencode(keep),
+        "tabs": [(key, label, n) for (key, label), n in zip(
+            caseload.SHOW.items(), caseload.counts(all_rows).values(), strict=True)],
+        "supervising": supervising})
 
 
 @login_required

@@ -1,0 +1,128 @@
+"""What an offender manager has on, and how a supervisor's team is loaded.
+
+Reads only what the access layer lets the user see; counts come from the status cache the
+nightly sweep keeps, the open whereabouts-check tasks and the missing entries in the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from whereabouts.compliance.models import Compliance, Task, TaskState
+from whereabouts.missing.selectors import episodes_by_person
+from whereabouts.missing.services import CHECK_TASK
+from whereabouts.register.models import Person
+
+#: The caseload filters: key -> label.
+SHOW = {
+    "": "Everyone",
+    "overdue": "Overdue",
+    "week": "Due within 7 days",
+    "check": "Whereabouts check open",
+    "missing": "Missing",
+}
+
+
+def missing_now(person_ids: set[int] | None, as_at: dt.date) -> set[int]:
+    """Of these people (None: everyone), those with an episode open as at the date."""
+    return {pid for pid, (_, episodes) in episodes_by_person(as_at).items()
+            if (person_ids is None or pid in person_ids)
+            and any(e.open_on(as_at) for e in episodes)}
+
+
+def checks_open(people: QuerySet[Person]) -> set[int]:
+    return set(Task.objects.filter(person__in=people, kind=CHECK_TASK, state=TaskState.OPEN)
+               .values_list("person_id", flat=True))
+
+
+@dataclass(frozen=True)
+class Row:
+    person: Person
+    overdue: bool
+    due_this_week: bool
+    check_open: bool
+    missing: bool
+
+    @property
+    def status(self) -> object:
+        return getattr(self.person, "compliance_status", None)
+
+
+def _due_this_week(person: Person, as_at: dt.date) -> bool:
+    status = getattr(person, "compliance_status", None)
+    return bool(status and status.compliance == Compliance.COMPLIANT and status.next_due_last_day
+                and as_at <= status.next_due_last_day <= as_at + dt.timedelta(days=7))
+
+
+def rows(people: QuerySet[Person], as_at: dt.date) -> list[Row]:
+    """One row per person, with what needs doing (a fixed number of queries)."""
+    listed = list(people.select_related("compliance_status", "offender_manager"))
+    ids = {p.pk for p in listed}
+    checks = checks_open(people)
+    missing = missing_now(ids, as_at)
+    return [Row(p, bool(getattr(p, "compliance_status", None)
+                        and p.compliance_status.compliance == Compliance.OVERDUE),
+                _due_this_week(p, as_at), p.pk in checks, p.pk in missing) for p in listed]
+
+
+def chosen(all_rows: list[Row], show: str) -> list[Row]:
+    test = {"overdue": lambda r: r.overdue, "week": lambda r: r.due_this_week,
+            "check": lambda r: r.check_open, "missing": lambda r: r.missing}.get(show)
+    return [r for r in all_rows if test is None or test(r)]
+
+
+def counts(all_rows: list[Row]) -> dict[str, int]:
+    return {"": len(all_rows), "overdue": sum(r.overdue for r in all_rows),
+            "week": sum(r.due_this_week for r in all_rows),
+            "check": sum(r.check_open for r in all_rows),
+            "missing": sum(r.missing for r in all_rows)}
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    officer: str
+    name: str
+    people: int
+    overdue: int
+    due_this_week: int
+    checks: int
+    missing: int
+
+    @property
+    def overloaded(self) -> bool:
+        return self.people > settings.WHEREABOUTS_CASELOAD_LIMIT
+
+
+def team(people: QuerySet[Person], as_at: dt.date) -> list[TeamRow]:
+    """Per offender manager in the force: their caseload and what is overdue or open.
+
+    Busiest first, so an overloaded officer is at the top.
+    """
+    listed = list(people.select_related("compliance_status", "offender_manager")
+                  .only("pk", "offender_manager__username", "offender_manager__first_name",
+                        "offender_manager__last_name", "compliance_status__compliance",
+                        "compliance_status__next_due_last_day"))
+    ids = {p.pk for p in listed}
+    checks = checks_open(people)
+    missing = missing_now(ids, as_at)
+    tally: dict[str, Counter[str]] = {}
+    names: dict[str, str] = {}
+    for p in listed:
+        manager = p.offender_manager
+        key = manager.get_username() if manager else ""
+        names[key] = (manager.get_full_name() or key) if manager else "No offender manager"
+        c = tally.setdefault(key, Counter())
+        c["people"] += 1
+        status = getattr(p, "compliance_status", None)
+        c["overdue"] += bool(status and status.compliance == Compliance.OVERDUE)
+        c["week"] += _due_this_week(p, as_at)
+        c["checks"] += p.pk in checks
+        c["missing"] += p.pk in missing
+    result = [TeamRow(k, names[k], c["people"], c["overdue"], c["week"], c["checks"],
+                      c["missing"]) for k, c in tally.items()]
+    return sorted(result, key=lambda r: (-r.people, -r.overdue, r.officer))
