@@ -90,7 +90,7 @@ def shoot(base: str) -> list[Path]:
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{base}/people/")
         page.locator("table a.govuk-link").first.click()
-        page.get_by_role("button", name="Record a home visit").click()
+        page.get_by_role("link", name="Record a home visit").click()
         save("visit-phone.png")
         browser.close()
     return saved

@@ -19,6 +19,7 @@ from whereabouts.register import services as register
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.events import parse_date
 from whereabouts.register.models import Event, EventKind, Person
+from whereabouts.register.recording import NotPermitted  # shown to the user as "not found"
 
 from .circulation import circulations
 from .episodes import Check, open_episode
@@ -37,9 +38,6 @@ def _cancel_circulations(person: Person, *, on: dt.date, reason: str,
                 today=today, recorded_by=actor, source="web",
                 details={"reference": circulation["reference"], "reason": reason})
 
-
-class NotPermitted(PermissionError):
-    """The user may not do this to this person (shown to them as "not found")."""
 
 
 def _person_for(user: AbstractBaseUser, person_id: int, *roles: str) -> Person:

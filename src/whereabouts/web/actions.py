@@ -8,8 +8,10 @@ an episode is open.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -19,9 +21,11 @@ from whereabouts.access import policy
 from whereabouts.access.models import Role
 from whereabouts.missing import breach_services, services
 from whereabouts.missing.selectors import person_breaches
+from whereabouts.register import recording
 from whereabouts.register.events import (
     BREACH_OFFENCES,
     BREACH_OUTCOMES,
+    CHANGE_REASONS,
     CHECK_REASONS,
     CIRCULATION_SCOPES,
     HOW_FOUND,
@@ -32,7 +36,7 @@ from whereabouts.register.events import (
     VISIT_OUTCOMES,
     WARRANT_STATUSES,
 )
-from whereabouts.register.models import Person
+from whereabouts.register.models import EventKind, Person
 
 from .forms import DateField
 
@@ -201,6 +205,59 @@ class BreachOutcomeForm(_OnABreach):
     note = _text("Notes", required=False, long=True)
 
 
+class NotificationForm(StepForm):
+    notified_on = DateField(label="Date notified")
+    station = _text("Police station", required=False)
+    no_fixed_abode = forms.BooleanField(label="No fixed abode", required=False)
+    line1 = _text("Home address line 1", required=False,
+                  help_text="With no fixed abode: the place where they can regularly be found.")
+    line2 = _text("Address line 2", required=False)
+    town = _text("Town or city", required=False)
+    postcode = _text("Postcode", required=False)
+    other_line1 = _text("Other address regularly stayed at, line 1", required=False,
+                        help_text="Any other address where they regularly live or stay.")
+    other_line2 = _text("Other address, line 2", required=False)
+    other_town = _text("Other address, town or city", required=False)
+    other_postcode = _text("Other address, postcode", required=False)
+    note = _text("Notes", required=False, long=True)
+
+
+CHANGE_LABELS = {
+    "home_address": "A new home address", "name": "A new name",
+    "other_address": "Another address regularly stayed at", "release": "Released from "
+    "custody or detention", "qualifying_stay": "A stay of 7 days or more at an address not "
+    "notified", "other": "Something else",
+}
+
+
+class ChangeNotificationForm(NotificationForm):
+    change = forms.ChoiceField(label="What changed", widget=forms.RadioSelect,
+                               choices=[(c, CHANGE_LABELS[c]) for c in CHANGE_REASONS])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["notified_on", "change"])
+
+
+class TravelForm(StepForm):
+    notified_on = DateField(label="Date the notice was given")
+    departure_date = DateField(label="Date of departure")
+    return_date = DateField(label="Date of return", required=False)
+    destination = _text("Destination", help_text="Country, and the first place of stay.")
+    station = _text("Police station", required=False)
+
+
+class MovementForm(StepForm):
+    on = DateField(label="Date")
+    place = _text("Where")
+    note = _text("Notes", required=False, long=True)
+
+
+def _movement(label: str) -> type[MovementForm]:
+    return type(f"{label.title().replace(' ', '')}Form", (MovementForm,), {
+        "place": _text(label)})
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of the missing path: its form, the service it calls and who may take it."""
@@ -213,14 +270,46 @@ class Step:
     done: str
     when: str  # "always", "no_check_or_episode", "open_check", "no_episode", "open_episode",
     #            "has_episode", "has_breach"
+    kind: str = ""  # the ledger entry it writes, for a step that can correct one
+    group: str = "missing"  # "record" steps are listed apart from the missing path
 
 
 CASEWORK = tuple(policy.CASEWORK_ROLES)
 SUPERVISORS = (Role.SUPERVISOR, Role.SENIOR_OFFICER)
 
 STEPS: dict[str, Step] = {s.slug: s for s in (
+    Step("notify-initial", "Record an initial notification", NotificationForm,
+         partial(recording.record_notification, kind=EventKind.NOTIFICATION_INITIAL), CASEWORK,
+         "Initial notification recorded", "always", EventKind.NOTIFICATION_INITIAL, "record"),
+    Step("notify-periodic", "Record a periodic notification", NotificationForm,
+         partial(recording.record_notification, kind=EventKind.NOTIFICATION_PERIODIC),
+         CASEWORK, "Periodic notification recorded", "always",
+         EventKind.NOTIFICATION_PERIODIC, "record"),
+    Step("notify-change", "Record a change notification", ChangeNotificationForm,
+         partial(recording.record_notification, kind=EventKind.NOTIFICATION_CHANGE), CASEWORK,
+         "Change notification recorded", "always", EventKind.NOTIFICATION_CHANGE, "record"),
+    Step("travel", "Record notice of foreign travel", TravelForm, recording.record_travel,
+         CASEWORK, "Travel notice recorded", "always", EventKind.NOTIFICATION_TRAVEL, "record"),
+    Step("custody-start", "Record going into custody", _movement("Prison or police station"),
+         partial(recording.record_movement, kind=EventKind.CUSTODY_START), CASEWORK,
+         "Custody recorded", "always", EventKind.CUSTODY_START, "record"),
+    Step("custody-end", "Record release from custody", _movement("Released from"),
+         partial(recording.record_movement, kind=EventKind.CUSTODY_END), CASEWORK,
+         "Release recorded", "always", EventKind.CUSTODY_END, "record"),
+    Step("hospital-start", "Record detention in hospital", _movement("Hospital"),
+         partial(recording.record_movement, kind=EventKind.HOSPITAL_START), CASEWORK,
+         "Detention in hospital recorded", "always", EventKind.HOSPITAL_START, "record"),
+    Step("hospital-end", "Record discharge from hospital", _movement("Discharged from"),
+         partial(recording.record_movement, kind=EventKind.HOSPITAL_END), CASEWORK,
+         "Discharge recorded", "always", EventKind.HOSPITAL_END, "record"),
+    Step("abroad-start", "Record leaving the UK", _movement("Country"),
+         partial(recording.record_movement, kind=EventKind.ABROAD_START), CASEWORK,
+         "Departure recorded", "always", EventKind.ABROAD_START, "record"),
+    Step("abroad-end", "Record return to the UK", _movement("Returned from"),
+         partial(recording.record_movement, kind=EventKind.ABROAD_END), CASEWORK,
+         "Return recorded", "always", EventKind.ABROAD_END, "record"),
     Step("visit", "Record a home visit", VisitForm, services.record_visit, CASEWORK,
-         "Visit recorded", "always"),
+         "Visit recorded", "always", EventKind.VISIT, "record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
          CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
     Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,
@@ -247,6 +336,33 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          breach_services.record_breach_outcome, breach_services.ROLES,
          "Breach outcome recorded", "has_breach"),
 )}
+
+
+#: The step that corrects each kind of entry, and the service a correction calls.
+CORRECTIONS: dict[str, tuple[Step, Callable[..., object]]] = {
+    s.kind: (s, recording.correct_visit if s.kind == EventKind.VISIT else s.service)
+    for s in STEPS.values() if s.kind
+}
+
+
+def initial_from(event: Any) -> dict[str, Any]:
+    """A correction form's starting values: what the entry says now."""
+    step, _ = CORRECTIONS[event.kind]
+    values: dict[str, Any] = dict(event.details)
+    for name in ("departure_date", "return_date"):
+        if values.get(name):
+            values[name] = dt.date.fromisoformat(values[name])
+    if "place" in step.form.base_fields:
+        values["place"] = next((event.details.get(k) for k in ("establishment", "hospital",
+                                                                  "country")
+                                if event.details.get(k)), "")
+    for address in event.addresses.all():
+        prefix = "other_" if address.kind == "other" else ""
+        values.update({f"{prefix}line1": address.line1, f"{prefix}line2": address.line2,
+                       f"{prefix}town": address.town, f"{prefix}postcode": address.postcode})
+    date_field = next(n for n, f in step.form.base_fields.items() if isinstance(f, DateField))
+    values[date_field] = event.effective_date
+    return values
 
 
 def date_fields(form: forms.Form) -> list[str]:

@@ -36,12 +36,20 @@ from whereabouts.missing.selectors import (
 )
 from whereabouts.missing.selectors import missing_board as board_rows
 from whereabouts.missing.services import NotPermitted, open_check
+from whereabouts.register import recording
 from whereabouts.register.errors import InvalidInput
-from whereabouts.register.models import Force, Person
+from whereabouts.register.models import Event, EventKind, Force, Person
 from whereabouts.register.selectors import live_events
 
 from . import caseload
-from .actions import STEPS, date_fields, service_kwargs, steps_available
+from .actions import (
+    CORRECTIONS,
+    STEPS,
+    date_fields,
+    initial_from,
+    service_kwargs,
+    steps_available,
+)
 from .forms import DateField
 
 
@@ -104,6 +112,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     episodes = person_episodes(person)
     check = open_check(person_checks(person))
     breaches = person_breaches(person)
+    steps = steps_available(request.user, open_check=check is not None,
+                            open_episode=open_episode(episodes) is not None,
+                            any_episode=bool(episodes), any_breach=bool(breaches))
     audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
                  what="viewed the person's record")
     context = {
@@ -111,17 +122,18 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "as_at": as_at,
         "status": compliance.status,
         "explanation": compliance.explanation,
-        "events": live_events(person),
+        "events": list(reversed(live_events(person)))[:8],
+        "period": compliance.status,
         "disposals": person.disposals.select_related("event").all(),
         "addresses": person.addresses.all()[:10],
         "aliases": person.aliases.all(),
         "tasks": Task.objects.filter(person=person, state=TaskState.OPEN),
         "episodes": episodes,
         "open_check": check,
-        "steps": steps_available(request.user, open_check=check is not None,
-                                 open_episode=open_episode(episodes) is not None,
-                                 any_episode=bool(episodes), any_breach=bool(breaches)),
+        "steps": [s for s in steps if s.group == "missing"],
+        "record_steps": [s for s in steps if s.group == "record"],
         "breaches": breaches,
+        "latest_risk": episodes[-1].risk.replace("_", " ") if episodes else "",
     }
     return render(request, "web/person.html", context)
 
@@ -169,10 +181,7 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
             except NotPermitted:
                 raise Http404 from None
             except InvalidInput as exc:
-                form.add_error(exc.field if exc.field in form.fields else None,
-                               exc.message if exc.field in form.fields
-                               else f"{exc.field.replace('_', ' ').capitalize()} "
-                                    f"{exc.message}")
+                _add_error(form, exc)
             else:
                 messages.success(request, spec.done)
                 return redirect("person", person.pk)
@@ -262,3 +271,128 @@ def missing_times(request: HttpRequest) -> HttpResponse:
         "focus_pair": table.get(focus), "as_at": as_at,
         "focus_charts": list(zip(("Time to notice", "Time to locate"), table[focus],
                                  strict=True)) if focus in table else []})
+
+
+#: The timeline's filters: key -> (label, test on an entry's kind).
+TIMELINE_GROUPS: dict[str, tuple[str, Any]] = {
+    "": ("Everything", lambda kind: True),
+    "notifications": ("Notifications", lambda kind: kind.startswith("notification.")),
+    "movements": ("Custody, hospital and travel abroad",
+                  lambda kind: kind.split(".")[0] in ("custody", "hospital", "abroad")),
+    "visits": ("Visits", lambda kind: kind == EventKind.VISIT),
+    "missing": ("Checks, missing and circulations",
+                lambda kind: kind.split(".")[0] in ("check", "missing", "circulation")),
+    "breaches": ("Breaches", lambda kind: kind.startswith("breach.")),
+    "other": ("Disposals, assignments and other", lambda kind: kind.split(".")[0] in (
+        "registered", "disposal", "assignment", "identity", "death", "review")),
+    "corrections": ("Corrections and withdrawals", None),
+}
+
+
+def _visible_person(request: HttpRequest, person_id: int) -> Person:
+    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+        raise Http404
+    person = policy.visible_people(request.user).select_related(
+        "force", "offender_manager").filter(pk=person_id).first()
+    if person is None:
+        raise Http404
+    return person
+
+
+@login_required
+def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The whole ledger, newest first, filterable by kind; corrected entries stay visible."""
+    person = _visible_person(request, person_id)
+    group = request.GET.get("kind", "") if request.GET.get("kind") in TIMELINE_GROUPS else ""
+    entries = list(person.events.select_related("recorded_by", "supersedes")
+                   .prefetch_related("addresses").order_by("-effective_date", "-id"))
+    replaced = {e.supersedes_id: e for e in entries if e.supersedes_id}
+    test = TIMELINE_GROUPS[group][1]
+    if group == "corrections":
+        chosen = [e for e in entries if e.supersedes_id or e.pk in replaced]
+    else:
+        chosen = [e for e in entries if e.kind != EventKind.VOID and test(e.kind)]
+    for entry in chosen:
+        entry.replaced_kind = replaced[entry.pk].kind if entry.pk in replaced else ""
+    page = Paginator(chosen, 25).get_page(request.GET.get("page"))
+    correcting = policy.can_record_events(request.user, person)
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
+                 what=f"viewed the timeline ({TIMELINE_GROUPS[group][0].lower()}), "
+                      f"page {page.number}")
+    return render(request, "web/timeline.html", {
+        "person": person, "page": page, "group": group,
+        "groups": [(k, label) for k, (label, _) in TIMELINE_GROUPS.items()],
+        "correctable": set(CORRECTIONS) if correcting else set()})
+
+
+@login_required
+def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
+    """Correct an entry: the same form, filled in as it stands, and why it changes."""
+    person = _visible_person(request, person_id)
+    old = Event.objects.filter(pk=event_id, person=person).prefetch_related("addresses").first()
+    if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
+            request.user, person) or Event.objects.filter(supersedes=old).exists()):
+        raise Http404
+    step, service = CORRECTIONS[old.kind]
+    form_class = type("CorrectionForm", (step.form,), {
+        "reason": forms.CharField(label="Why it is corrected", max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 3}))})
+    as_at = today()
+    if request.method == "POST":
+        form = form_class(request.POST, person=person)
+        if form.is_valid():
+            try:
+                service(person_id=person.pk, actor=request.user, today=as_at,
+                        supersedes=old.pk, **service_kwargs(form))
+            except recording.NotPermitted:
+                raise Http404 from None
+            except InvalidInput as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, "Entry corrected; the earlier one stays in the "
+                                          "timeline, marked as corrected")
+                return redirect("timeline", person.pk)
+    else:
+        form = form_class(person=person, initial=initial_from(old))
+        audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
+                     what=f"opened the correction of entry {old.pk}")
+    return render(request, "web/person_step.html", {
+        "person": person, "form": form, "as_at": as_at, "correcting": old,
+        "step": {"title": f"Correct: {old.get_kind_display().lower()} of "
+                          f"{old.effective_date:%d %B %Y}"}})
+
+
+class WithdrawEntryForm(forms.Form):
+    reason = forms.CharField(label="Why the entry is withdrawn", max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+def withdraw_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
+    person = _visible_person(request, person_id)
+    old = Event.objects.filter(pk=event_id, person=person).first()
+    if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
+            request.user, person) or Event.objects.filter(supersedes=old).exists()):
+        raise Http404
+    form = WithdrawEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            recording.withdraw_entry(person_id=person.pk, event_id=old.pk, actor=request.user,
+                                     today=today(), reason=form.cleaned_data["reason"])
+        except InvalidInput as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, "Entry withdrawn; it stays in the timeline, marked as "
+                                      "withdrawn")
+            return redirect("timeline", person.pk)
+    return render(request, "web/person_step.html", {
+        "person": person, "form": form, "as_at": today(),
+        "step": {"title": f"Withdraw: {old.get_kind_display().lower()} of "
+                          f"{old.effective_date:%d %B %Y}"}})
+
+
+def _add_error(form: forms.Form, exc: InvalidInput) -> None:
+    if exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, f"{exc.field.replace('_', ' ').capitalize()} {exc.message}")

@@ -121,3 +121,9 @@ def govuk_error_summary(form: forms.Form) -> SafeString:
 def govuk_tag(text: str, colour: str = "") -> SafeString:
     return render_macro("tag", "govukTag",
                         {"text": text, "classes": f"govuk-tag--{colour}" if colour else None})
+
+
+@register.filter
+def humanise(name: str) -> str:
+    """A field name as words: ``next_action_by`` -> "Next action by"."""
+    return str(name).replace("_", " ").capitalize()
