@@ -7,7 +7,9 @@ pages use into ``FRONTEND_DIR``:
 
 - ``static/<package>/...``: the compiled CSS and JavaScript, served under ``/static/``;
 - ``root/assets/...``: the fonts and images, served at ``/assets/`` because the compiled CSS
-  refers to them there.
+  refers to them there;
+- ``test/<package>/...``: what only the tests use (axe-core, for the accessibility checks),
+  never served.
 
 Standard library only, so that it can run before anything else is installed.
 """
@@ -48,13 +50,15 @@ def check_integrity(data: bytes, integrity: str, name: str) -> None:
 
 def unpack(data: bytes, package: dict, target: Path) -> None:
     """Unpack the package's CSS, JavaScript and assets from a checked tarball into ``target``."""
-    static, assets = package["static"], package["assets"]
+    wanted = {name: target / area / dest for area in ("static", "test")
+              for name, dest in package.get(area, {}).items()}
+    assets = package.get("assets") or "\0"  # no assets: a prefix no member name has
     with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
         for member in tar.getmembers():
             if not member.isfile():
                 continue
-            if member.name in static:
-                dest = target / "static" / static[member.name]
+            if member.name in wanted:
+                dest = wanted[member.name]
             elif member.name.startswith(assets):
                 dest = target / "root" / "assets" / member.name[len(assets):]
             else:
@@ -65,7 +69,7 @@ def unpack(data: bytes, package: dict, target: Path) -> None:
             source = tar.extractfile(member)
             assert source is not None
             dest.write_bytes(source.read())
-    missing = [name for name in static if not (target / "static" / static[name]).exists()]
+    missing = [name for name, dest in wanted.items() if not dest.exists()]
     if missing:
         raise IntegrityError(f"{package['name']}: not in the package: {', '.join(missing)}")
 
