@@ -140,7 +140,9 @@ def begin_session(session: SessionBase, user: AbstractBaseUser, *, now: dt.datet
     stamp = int(now.timestamp())
     session[SIGNED_IN_AT] = stamp
     session[LAST_SEEN] = stamp
-    session[GENERATION] = _generation(user)
+    # Read afresh: ``user`` may hold a profile loaded before a 'sign out everywhere'.
+    session[GENERATION] = (StaffProfile.objects.filter(user=user)
+                           .values_list("session_generation", flat=True).first() or 0)
 
 
 def session_ended(session: SessionBase, user: AbstractBaseUser, *,
