@@ -43,6 +43,8 @@ ENDED = {
 
 
 def _minutes(seconds: float) -> str:
+    if seconds < 60:
+        return f"{round(seconds)} seconds"
     minutes = round(seconds / 60)
     if minutes % 60 == 0 and minutes >= 60:
         hours = minutes // 60
