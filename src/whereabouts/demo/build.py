@@ -145,11 +145,11 @@ class DemoReport:
         for username, role, force, *_ in DEMO_USERS:
             where = force or "national"
             lines.append(f"  {username:<16} {Role(role).label} ({where})")
-        lines.append("After the password, the sign-in asks for a 6-digit code. In another "
-                     "terminal, run")
+        lines.append("After the password, signing in asks for a 6-digit code. For the code now,")
+        lines.append("run this in another terminal (with the same WHEREABOUTS_DATA_DIR):")
         lines.append(f"  whereabouts demo-code {DEMO_USERS[0][0]}")
-        lines.append(f"(with the same WHEREABOUTS_DATA_DIR) for the code now, or add the demo "
-                     f"secret {demo_totp_secret()} to an authenticator app. A code works once.")
+        lines.append(f"or add the demo secret {demo_totp_secret()} to an authenticator app.")
+        lines.append("A code works once: signing in again within 30 seconds needs the next.")
         lines.append(f"The scenario's today is {SCENARIO_TODAY}; the FOI figures are as at "
                      f"{FOI_DATE}.")
         return "\n".join(lines)
