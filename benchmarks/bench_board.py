@@ -60,16 +60,16 @@ def child(repeat: int) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
-    from django.test import Client
 
     from whereabouts.clock import today
     from whereabouts.demo.build import build_demo
     from whereabouts.missing.selectors import missing_board
+    from whereabouts.web.testing import VerifiedClient
 
     build_demo(seed=2017, scale=1.0, fresh=True, progress=lambda line: None)
     user = get_user_model().objects.get(username="supervisor.demo")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = VerifiedClient(HTTP_HOST="localhost")
+    client.force_login(user)  # both factors, as after a real sign-in
     cold = []
     for _ in range(5):  # nothing kept: every open case worked out from its whole ledger
         cache.clear()

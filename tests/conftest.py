@@ -38,6 +38,19 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture
+def client() -> Any:
+    """pytest-django's client, whose ``force_login`` also gives the second factor.
+
+    The session it makes is one the real sign-in would make after a right password and code
+    (a confirmed TOTP device recorded as verified, the session stamps); the sign-in pages
+    themselves are tested through the real path in tests/web/test_signin.py.
+    """
+    from whereabouts.web.testing import VerifiedClient
+
+    return VerifiedClient()
+
+
+@pytest.fixture
 def today() -> dt.date:
     return TODAY
 
@@ -51,10 +64,17 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     ensure_forces()  # a transactional test's flush empties the reference tables too
 
-    def make(username: str, role: str | None, force: str | None = "west-midlands") -> Any:
+    def make(username: str, role: str | None, force: str | None = "west-midlands", *,
+             device: bool = True) -> Any:
+        """A user with the password "correct-horse-9" and, unless ``device`` is False, an
+        authenticator app whose codes ``whereabouts.web.testing.code_now()`` gives."""
+        from whereabouts.web.testing import give_device
+
         user = get_user_model().objects.create_user(username=username, password="correct-horse-9")
         if role is not None:
             StaffProfile.objects.create(user=user, role=role, force_id=force)
+        if device:
+            give_device(user)
         return user
 
     return make

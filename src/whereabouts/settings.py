@@ -6,10 +6,13 @@
 - ``WHEREABOUTS_SECRET_KEY``: required in production; a demo key is generated otherwise.
 - ``WHEREABOUTS_DEBUG``, ``WHEREABOUTS_ALLOWED_HOSTS`` (comma-separated).
 - ``WHEREABOUTS_TODAY``: pin "today" to an ISO date (the demo lives in autumn 2017).
+- ``WHEREABOUTS_SESSION_IDLE_MINUTES``, ``WHEREABOUTS_SIGNIN_FAILURES``,
+  ``WHEREABOUTS_SIGNIN_WINDOW_MINUTES``, ``WHEREABOUTS_LOCKOUT_MINUTES``: signing in (below).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -49,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "govuk_frontend_django",
     "whereabouts.access",
@@ -65,6 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Every page needs a signed-in user (views opt out with @login_not_required) and then a
+    # verified second factor and a live session (see web/middleware.py): new pages are
+    # protected without anyone having to remember to.
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "whereabouts.web.middleware.SignInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -125,6 +136,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Argon2id for every new or changed password; the others only check (and upgrade, on the next
+# sign-in) passwords hashed before Argon2 became the first.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
      "OPTIONS": {"min_length": 12}},
@@ -154,6 +173,8 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# The longest a session lasts however busy it is (a shift); WHEREABOUTS_SESSION_IDLE ends it
+# sooner when it is not used. Both are checked by web/middleware.py.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -199,6 +220,22 @@ WHEREABOUTS_CHECKLIST = (
     "Known associates contacted",
     "Phone called",
 )
+
+# Signing in: a password, then a time-based code (TOTP, django-otp) from an authenticator app.
+# Five failures (passwords or codes) for one username within 15 minutes lock that username for
+# 15 minutes, whether or not such a user exists (see access/signin.py).
+def _minutes(name: str, default: int) -> dt.timedelta:
+    return dt.timedelta(minutes=int(os.environ.get(name, str(default))))
+
+
+WHEREABOUTS_SESSION_IDLE = _minutes("WHEREABOUTS_SESSION_IDLE_MINUTES", 30)
+WHEREABOUTS_SIGNIN_FAILURES = int(os.environ.get("WHEREABOUTS_SIGNIN_FAILURES", "5"))
+WHEREABOUTS_SIGNIN_WINDOW = _minutes("WHEREABOUTS_SIGNIN_WINDOW_MINUTES", 15)
+WHEREABOUTS_LOCKOUT = _minutes("WHEREABOUTS_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = "whereabouts"
+# django-otp's own per-device throttle (a growing wait after each wrong code) is off: the
+# lockout above covers codes and passwords alike, with one rule and one message.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 LOGGING = {
     "version": 1,

@@ -25,9 +25,11 @@ from whereabouts.compliance.sweep import status_from_case
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import (
     DEMO_PASSWORD,
+    DEMO_USERS,
     PLAN_FILE,
     build_demo,
     database_digest,
+    demo_code,
     generated_digest,
     read_plan,
     reset_database,
@@ -276,6 +278,36 @@ def test_the_demo_users_have_one_role_each_and_the_shared_password(demo, db):
     assert users["admin.demo"].is_staff and users["admin.demo"].is_superuser
     assert not users["om.demo"].is_staff
     assert "whereabouts-demo" in demo.login_help()
+
+
+def test_the_demo_users_sign_in_with_the_code_that_demo_code_prints(demo, db, client,
+                                                                   capsys):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from whereabouts.cli.main import main
+
+    devices = TOTPDevice.objects.filter(user__username__in=[u for u, *_ in DEMO_USERS],
+                                        confirmed=True)
+    assert devices.count() == len(DEMO_USERS)
+    assert {d.key for d in devices} == {b"whereabouts-demo-key".hex()}
+    assert "O5UGK4TFMFRG65LUOMWWIZLNN4WWWZLZ" in demo.login_help()
+    assert "whereabouts demo-code om.demo" in demo.login_help()
+    assert main(["demo-code", "supervisor.demo"]) == 0
+    printed = capsys.readouterr().out.strip()
+    assert re.fullmatch(r"\d{6}", printed)
+    sent = client.post("/login/", {"username": "supervisor.demo", "password": DEMO_PASSWORD})
+    assert sent.status_code == 302
+    assert client.post("/login/code/", {"code": demo_code("supervisor.demo")}).url == "/"
+    assert client.get("/missing/").status_code == 200
+
+
+def test_demo_code_is_no_way_into_anyone_else(demo, db, capsys):
+    from whereabouts.cli.main import main
+
+    assert main(["demo-code", "om.west-midlands.001"]) == 1
+    assert "is not a demo user" in capsys.readouterr().err
+    with pytest.raises(LookupError):
+        demo_code("nobody")
 
 
 def test_everyone_has_an_offender_manager_of_their_own_force(demo, db):

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
+from whereabouts.web.testing import code_now
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(settings.DATA_DIR) / "screenshots"
 
@@ -34,10 +36,14 @@ def browser_page(live_server: Any) -> Iterator[Any]:
 
 
 def sign_in(page: Any, base: str, username: str) -> None:
+    """Both steps: the password, then the code from the test user's authenticator app."""
     page.goto(f"{base}/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("correct-horse-9")
     page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Code from your authenticator app").fill(code_now())
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("#signed-in-as").inner_text() == username
 
 
 @pytest.fixture
@@ -85,6 +91,77 @@ def test_a_wrong_password_is_refused_in_the_browser(officer: Any, live_server: A
     assert page.url.startswith(f"{live_server.url}/login/")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_five_wrong_passwords_lock_the_username_in_the_browser(officer: Any, live_server: Any,
+                                                              browser_page: Any) -> None:
+    page = browser_page
+    page.goto(f"{live_server.url}/login/")
+    for attempt in range(5):
+        page.get_by_label("Username").fill("om.one")
+        page.get_by_label("Password").fill(f"not-the-password-{attempt}")
+        page.get_by_role("button", name="Sign in").click()
+    alert = page.get_by_role("alert").inner_text()
+    assert "too many attempts to sign in with this username" in alert
+    assert "Wait 15 minutes" in alert
+    page.get_by_label("Username").fill("om.one")
+    page.get_by_label("Password").fill("correct-horse-9")  # the right one: still locked
+    page.get_by_role("button", name="Sign in").click()
+    assert "too many attempts" in page.get_by_role("alert").inner_text()
+    assert page.url.startswith(f"{live_server.url}/login/")
+
+
+@pytest.fixture
+def short_idle(settings: Any) -> None:
+    import datetime as dt
+
+    settings.WHEREABOUTS_SESSION_IDLE = dt.timedelta(seconds=6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_left_idle_ends_in_the_browser(officer: Any, short_idle: None,
+                                                 live_server: Any, browser_page: Any) -> None:
+    page, base = browser_page, live_server.url
+    sign_in(page, base, "om.one")
+    page.goto(f"{base}/people/")
+    assert page.get_by_role("heading", level=1).is_visible()
+    page.wait_for_timeout(7000)
+    page.goto(f"{base}/people/")
+    assert page.url.startswith(f"{base}/login/")
+    assert "You were signed out because whereabouts was not used for 6 seconds" in (
+        page.locator("#session-ended").inner_text())
+
+
+@pytest.fixture
+def newcomer(make_user: Any) -> Any:
+    return make_user("new.starter", "offender_manager", device=False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_user_sets_up_an_app_from_the_page_in_the_browser(
+    newcomer: Any, live_server: Any, browser_page: Any
+) -> None:
+    import base64
+
+    page, base = browser_page, live_server.url
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill("new.starter")
+    page.get_by_label("Password").fill("correct-horse-9")
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Set up your authenticator app"
+    assert page.evaluate("document.getElementById('enrol-qr').naturalWidth") > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "enrol.png"), full_page=True)
+    secret = page.locator("#secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your authenticator app").fill(
+        code_now(base64.b32decode(secret).hex()))  # what the app would show
+    page.get_by_role("button", name="Continue").click()
+    assert page.locator("#signed-in-as").inner_text() == "new.starter"
+    assert page.url == f"{base}/"
+    assert refused == []
+
+
 @pytest.fixture
 def supervisor_too(make_user: Any) -> Any:
     return make_user("sup.wm", "supervisor")
@@ -119,7 +196,7 @@ def test_the_missing_path_from_a_doorstep_visit_to_located_in_the_browser(
     assert "Visit recorded" in page.locator(".govuk-notification-banner").inner_text()
     assert "Whereabouts check open" in page.locator("#open-check").inner_text()
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.set_viewport_size({"width": 1100, "height": 900})
     sign_in(page, base, "sup.wm")
     page.goto(person_url)

@@ -32,6 +32,8 @@ class StaffProfile(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     force = models.ForeignKey("register.Force", null=True, blank=True, on_delete=models.PROTECT,
                               help_text="Empty for a national user")
+    session_generation = models.PositiveIntegerField(
+        default=0, help_text="Raised by 'sign out everywhere': older sessions then end")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -72,3 +74,34 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit entries are never deleted")
+
+
+class SignInStage(models.TextChoices):
+    PASSWORD = "password", "Password"
+    CODE = "code", "Code from the authenticator app"
+
+
+class SignInFailure(models.Model):
+    """A wrong password or code for a username, counted towards a lockout.
+
+    Kept by username, not user, so that a username nobody has locks exactly like a real one.
+    Cleared when the user signs in; the audit log keeps every failure for good.
+    """
+
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    stage = models.CharField(max_length=10, choices=SignInStage.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "at"])]
+
+
+class Lockout(models.Model):
+    """A username refused sign-in until ``until``."""
+
+    username = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    until = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["username", "until"])]

@@ -60,3 +60,8 @@ def caseworkers(force_id: str | int | None) -> QuerySet:
     return (get_user_model().objects
             .filter(is_active=True, staff__force_id=force_id, staff__role__in=CASEWORK_ROLES)
             .order_by("username"))
+
+
+def can_manage_users(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Create users and reset their sign-in code devices: administrators only."""
+    return has_role(user, Role.ADMINISTRATOR)

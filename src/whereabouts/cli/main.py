@@ -150,6 +150,40 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_demo_code(args: argparse.Namespace) -> int:
+    _setup_django()
+    from whereabouts.demo.build import demo_code
+
+    try:
+        print(demo_code(args.username))
+    except LookupError as exc:
+        print(f"demo-code: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_create_admin(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.core.exceptions import ValidationError
+
+    from whereabouts.access.accounts import AccountError, create_staff_user
+    from whereabouts.access.models import Role
+
+    try:
+        user, password = create_staff_user(
+            username=args.username, first_name=args.first_name, last_name=args.last_name,
+            role=Role.ADMINISTRATOR, force_id=args.force, by=None)
+    except (AccountError, ValidationError) as exc:
+        print(f"create-admin: {exc}", file=sys.stderr)
+        return 1
+    print(f"Administrator {user.get_username()!r} created. First password (shown only now):")
+    print(f"  {password}")
+    print("At the first sign-in they set up an authenticator app; then, under Users, they "
+          "create everyone else.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -214,6 +248,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="verify the audit log's hash chain")
     p.add_argument("action", choices=["verify"])
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("create-admin",
+                       help="create an administrator (the first user of a new install)")
+    p.add_argument("username")
+    p.add_argument("--first-name", default="")
+    p.add_argument("--last-name", default="")
+    p.add_argument("--force", default=None,
+                   help="a force's slug, for an administrator of one force (default: national)")
+    p.set_defaults(func=cmd_create_admin)
+
+    p = sub.add_parser("demo-code",
+                       help="the code a demo user's authenticator app shows now (demo only)")
+    p.add_argument("username", help="a demo user, e.g. om.demo")
+    p.set_defaults(func=cmd_demo_code)
 
     p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
     p.set_defaults(func=cmd_frontend)

@@ -12,6 +12,7 @@ multi-row inserts or COPY) is ``load.py``. One audit entry records the whole bui
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import json
@@ -28,6 +29,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from whereabouts.access import audit
 from whereabouts.access.models import AuditAction, Role, StaffProfile
@@ -53,6 +56,10 @@ from .places import MALE_GIVEN, SURNAMES
 
 #: The one password of the demo users (12+ characters, as AUTH_PASSWORD_VALIDATORS ask).
 DEMO_PASSWORD = "whereabouts-demo"
+#: The one secret of the demo users' authenticator apps: the bytes b"whereabouts-demo-key",
+#: in base32 (what an app asks for) O5UG K4TF MFRG 65LU OMWW IZLN N4WW WZLZ. Synthetic and
+#: published: ``whereabouts demo-code USERNAME`` prints the code it gives now.
+DEMO_TOTP_KEY = b"whereabouts-demo-key".hex()
 PLAN_FILE = "demo-missing-plan.json"
 #: (username, role, force, first name, last name); the force None means national.
 DEMO_USERS = (
@@ -138,9 +145,38 @@ class DemoReport:
         for username, role, force, *_ in DEMO_USERS:
             where = force or "national"
             lines.append(f"  {username:<16} {Role(role).label} ({where})")
+        lines.append("After the password, signing in asks for a 6-digit code. For the code now,")
+        lines.append("run this in another terminal (with the same WHEREABOUTS_DATA_DIR):")
+        lines.append(f"  whereabouts demo-code {DEMO_USERS[0][0]}")
+        lines.append(f"or add the demo secret {demo_totp_secret()} to an authenticator app.")
+        lines.append("A code works once: signing in again within 30 seconds needs the next.")
         lines.append(f"The scenario's today is {SCENARIO_TODAY}; the FOI figures are as at "
                      f"{FOI_DATE}.")
         return "\n".join(lines)
+
+
+def demo_totp_secret() -> str:
+    """The demo users' authenticator secret as an app asks for it (base32)."""
+    return base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode()
+
+
+def demo_code(username: str, *, at: float | None = None) -> str:
+    """The code a demo user's authenticator app shows now (or at the Unix time ``at``).
+
+    Only for the demo users, and only while their device still has the published demo
+    secret: this is no way into anyone else's account.
+    """
+    if username not in {u for u, *_ in DEMO_USERS}:
+        raise LookupError(f"{username!r} is not a demo user")
+    device = TOTPDevice.objects.filter(user__username=username, confirmed=True,
+                                       key=DEMO_TOTP_KEY).first()
+    if device is None:
+        raise LookupError(f"{username!r} has no demo authenticator app (build the demo first)")
+    # What the app shows: the time step now, by the app's clock (the server's drift is not
+    # the app's business).
+    step = int(((time.time() if at is None else at) - device.t0) // device.step)
+    code = hotp(device.bin_key, step, digits=device.digits)
+    return f"{code:0{device.digits}d}"
 
 
 # -- the database --------------------------------------------------------------------------
@@ -170,7 +206,7 @@ def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
     user_model = get_user_model()
     rng = random.Random(f"{seed}:users")
     joined = recorded_at(dt.date(2017, 1, 3))
-    demo_hash = make_password(DEMO_PASSWORD)  # one hash for all six: one slow PBKDF2 run
+    demo_hash = make_password(DEMO_PASSWORD)  # one hash for them all: one slow Argon2 run
     users, profiles = [], []
     alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     for target in targets:
@@ -194,6 +230,9 @@ def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
     StaffProfile.objects.bulk_create(
         [StaffProfile(user_id=ids[u], role=role, force_id=force) for u, role, force in profiles],
         batch_size=2000)
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user_id=ids[username], name="demo authenticator app", key=DEMO_TOTP_KEY,
+                    confirmed=True) for username, *_ in DEMO_USERS])
     return ids
 
 
@@ -397,5 +436,6 @@ def generated_digest(seed: int, scale: float) -> str:
     return people_digest(generate(seed, scale))
 
 
-__all__ = ["DEMO_PASSWORD", "DEMO_USERS", "DemoReport", "build_demo", "database_digest",
-           "generated_digest", "read_plan", "recorded_at", "reset_database"]
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_KEY", "DEMO_USERS", "DemoReport", "build_demo",
+           "database_digest", "demo_code", "demo_totp_secret", "generated_digest", "read_plan",
+           "recorded_at", "reset_database"]

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items += [("My caseload", reverse("people")), ("Missing", reverse("missing-board"))]
     if policy.has_role(user, *policy.CASEWORK_ROLES, Role.ANALYST):
         items.append(("Time to notice and locate", reverse("missing-times")))
+    if policy.can_manage_users(user):
+        items.append(("Users", reverse("users")))
     path = request.path
     matches = [href for _, href in items if path == href or (href != "/"
                                                                and path.startswith(href))]

@@ -1,12 +1,10 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("whereabouts.web.auth_urls")),
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("missing/", views.missing_board, name="missing-board"),

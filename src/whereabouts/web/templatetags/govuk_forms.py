@@ -95,6 +95,8 @@ def govuk_field(field: forms.BoundField, classes: str = "") -> SafeString:
         **common, "id": field.auto_id, "name": field.html_name, "value": value or "",
         "type": getattr(widget, "input_type", "text"), "classes": classes or None,
         "autocomplete": widget.attrs.get("autocomplete"),
+        "inputmode": widget.attrs.get("inputmode"),
+        "spellcheck": widget.attrs.get("spellcheck"),
         "label": {"text": label, "classes": "govuk-label--s"}})
 
 
