@@ -231,6 +231,7 @@ class SearchKeyKind(models.TextChoices):
     NI = "ni", "National Insurance number"
     PASSPORT = "passport", "Passport number"
     POSTCODE = "postcode", "Postcode"
+    DISTRICT = "district", "Postcode district"
 
 
 class SearchKey(models.Model):

@@ -136,12 +136,14 @@ def keys_for(*, family_name: str, given_names: str, pnc_id: str = "", cro_number
                        (SearchKeyKind.NI, ni_number), (SearchKeyKind.PASSPORT, passport_number)):
         if compact(text or ""):
             rows.append((None, kind.value, text, identifier_token(kind, text), "", "", ""))
-    seen: set[str] = set()
     for postcode in postcodes:
         token = normal_postcode(postcode or "")
-        if token and token not in seen:
-            seen.add(token)
+        if token:
             rows.append((None, SearchKeyKind.POSTCODE.value, token, token, "", "", ""))
+            if " " in token:  # the district (outward code) too, so that "B12" finds it
+                district = token.split()[0]
+                rows.append((None, SearchKeyKind.DISTRICT.value, district, district, "", "",
+                             ""))
     unique: dict[tuple[Any, ...], KeyRow] = {}
     for row in rows:
         unique.setdefault((row[0], row[1], row[3]), row)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("search/", search_views.search, name="search"),
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),
     path("people/<int:person_id>/do/<slug:step>/", views.person_step, name="person-step"),

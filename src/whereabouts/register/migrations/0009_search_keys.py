@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             name='SearchKey',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('family', 'Family name'), ('given', 'Given name'), ('pnc', 'PNC ID'), ('cro', 'CRO number'), ('ni', 'National Insurance number'), ('passport', 'Passport number'), ('postcode', 'Postcode')], max_length=10)),
+                ('kind', models.CharField(choices=[('family', 'Family name'), ('given', 'Given name'), ('pnc', 'PNC ID'), ('cro', 'CRO number'), ('ni', 'National Insurance number'), ('passport', 'Passport number'), ('postcode', 'Postcode'), ('district', 'Postcode district')], max_length=10)),
                 ('value', models.CharField(help_text="As written, for 'why it matched'", max_length=150)),
                 ('token', models.CharField(help_text='Normalised: upper case, no spaces', max_length=150)),
                 ('metaphone', models.CharField(blank=True, max_length=40)),
