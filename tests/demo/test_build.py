@@ -469,3 +469,15 @@ def test_the_board_shows_most_cases_up_to_date_and_a_deliberate_few_flagged(demo
         if row.person.reference not in flagged:
             assert row.state.next_action_by > SCENARIO_TODAY
             assert row.state.last_supervisor_review is not None
+
+
+def test_the_demo_loads_the_search_keys_the_register_would_make(demo, db):
+    from whereabouts.register.models import SearchKey
+    from whereabouts.register.search_keys import rebuild_all
+
+    columns = ("person_id", "alias_id", "kind", "value", "token", "metaphone", "nysiis",
+               "soundex")
+    loaded = Counter(SearchKey.objects.values_list(*columns))
+    assert loaded and len(loaded) == demo.rows["search keys"]
+    rebuild_all()  # rolled back with the test
+    assert Counter(SearchKey.objects.values_list(*columns)) == loaded

@@ -184,6 +184,19 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search_keys(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.db import transaction
+
+    from whereabouts.register.search_keys import rebuild_all
+
+    with transaction.atomic():
+        rows = rebuild_all()
+    print(f"Search keys rebuilt: {rows} rows.")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -262,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the code a demo user's authenticator app shows now (demo only)")
     p.add_argument("username", help="a demo user, e.g. om.demo")
     p.set_defaults(func=cmd_demo_code)
+
+    p = sub.add_parser("search-keys", help="rebuild every person's search keys (derived data)")
+    p.set_defaults(func=cmd_search_keys)
 
     p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
     p.set_defaults(func=cmd_frontend)

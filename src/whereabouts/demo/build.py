@@ -317,7 +317,8 @@ def build_demo(*, seed: int = 2017, scale: float = 1.0, fresh: bool = True,
             connection.enable_constraint_checking()
     rows = {"people": loader.counts["person"], "events": loader.counts["event"],
             "disposals": loader.counts["disposal"], "addresses": loader.counts["address"],
-            "aliases": loader.counts["alias"], "users": len(manager_ids)}
+            "aliases": loader.counts["alias"], "search keys": loader.counts["searchkey"],
+            "users": len(manager_ids)}
     plan_path = write_plan(plan, seed=seed, scale=scale)
     _analyze()
     report = DemoReport(seed=seed, scale=scale, registered=registered, regions=regions,

@@ -34,14 +34,15 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from whereabouts.register.models import Address, Alias, Disposal, Event, Person
+from whereabouts.register.models import Address, Alias, Disposal, Event, Person, SearchKey
+from whereabouts.register.search_keys import keys_for
 
 from .generator import GenPerson, generate
 from .missing import MissingPlanEntry
 
 SOURCE = "demo"
 LONDON = zoneinfo.ZoneInfo("Europe/London")
-ORDER = ("person", "event", "disposal", "address", "alias")
+ORDER = ("person", "event", "disposal", "address", "alias", "searchkey")
 TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "person": (Person, ("id", "reference", "force_id", "offender_manager_id", "family_name",
                         "given_names", "date_of_birth", "sex", "pnc_id", "cro_number",
@@ -54,6 +55,9 @@ TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
                           "postcode", "from_date")),
     "alias": (Alias, ("id", "event_id", "person_id", "family_name", "given_names", "used_from",
                       "used_to")),
+    # Derived, not part of the ledger: the same rows register.search_keys makes.
+    "searchkey": (SearchKey, ("id", "person_id", "alias_id", "kind", "value", "token",
+                              "metaphone", "nysiis", "soundex")),
 }
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -129,6 +133,7 @@ class RowMaker:
             self.recorded(person.events[0].date), None))
         events, disposals = rows["event"], rows["disposal"]
         addresses, aliases = rows["address"], rows["alias"]
+        named: list[tuple[int, str, str]] = []
         eid = self.next_id["event"]
         date, recorded, details_json = self.date, self.recorded, self.details_json
         for event in person.events:
@@ -144,10 +149,19 @@ class RowMaker:
                 addresses.append((self._id("address"), eid, pid, a.kind, a.line1, a.line2,
                                   a.town, a.postcode, when))
             for al in event.aliases:
-                aliases.append((self._id("alias"), eid, pid, al.family_name, al.given_names,
+                alias_id = self._id("alias")
+                aliases.append((alias_id, eid, pid, al.family_name, al.given_names,
                                 date(al.used_from), date(al.used_to)))
+                named.append((alias_id, al.family_name, al.given_names))
             eid += 1
         self.next_id["event"] = eid
+        keys = rows["searchkey"]
+        for key in keys_for(family_name=person.family_name, given_names=person.given_names,
+                            pnc_id=person.pnc_id, cro_number=person.cro_number,
+                            ni_number=person.ni_number, passport_number=person.passport_number,
+                            aliases=named, postcodes=[a.postcode for e in person.events
+                                                      for a in e.addresses]):
+            keys.append((self._id("searchkey"), pid, *key))
 
 
 #: One force's worth: (slug, people, plan entries, rows per table).

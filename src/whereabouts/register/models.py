@@ -221,3 +221,43 @@ class Alias(AppendOnlyModel):
 
     class Meta:
         ordering = ["used_from", "id"]
+
+
+class SearchKeyKind(models.TextChoices):
+    FAMILY = "family", "Family name"
+    GIVEN = "given", "Given name"
+    PNC = "pnc", "PNC ID"
+    CRO = "cro", "CRO number"
+    NI = "ni", "National Insurance number"
+    PASSPORT = "passport", "Passport number"
+    POSTCODE = "postcode", "Postcode"
+    DISTRICT = "district", "Postcode district"
+
+
+class SearchKey(models.Model):
+    """One searchable word, identifier or postcode of a person, normalised, with its sounds.
+
+    Not part of the ledger: derived from the person, their aliases and their addresses by
+    ``register/search_keys.py``, rebuilt whenever those change, and safe to rebuild at any
+    time. It lets a search find its candidates by index instead of reading every person. A
+    name gives one row per word; ``alias`` says which alias it came from (none: the current
+    name). Phonetic columns are empty for identifiers and postcodes.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_keys")
+    alias = models.ForeignKey(Alias, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    kind = models.CharField(max_length=10, choices=SearchKeyKind.choices)
+    value = models.CharField(max_length=150, help_text="As written, for 'why it matched'")
+    token = models.CharField(max_length=150, help_text="Normalised: upper case, no spaces")
+    metaphone = models.CharField(max_length=40, blank=True)
+    nysiis = models.CharField(max_length=40, blank=True)
+    soundex = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["token"], name="register_sk_token"),
+            models.Index(fields=["metaphone"], name="register_sk_metaphone"),
+            models.Index(fields=["nysiis"], name="register_sk_nysiis"),
+            models.Index(fields=["soundex"], name="register_sk_soundex"),
+        ]

@@ -31,6 +31,7 @@ from .models import (
     Sex,
 )
 from .models import Disposal as DisposalRow
+from .search_keys import refresh_person as refresh_search_keys
 
 
 def _text(value: Any, field: str, *, required: bool = True, max_length: int = 150) -> str:
@@ -155,6 +156,7 @@ def person_register(
     )
     Event.objects.create(person=person, kind=EventKind.REGISTERED, effective_date=today,
                          recorded_at=now, recorded_by=recorded_by, source=source)
+    refresh_search_keys(person.pk)
     audit.record(actor=recorded_by, action=AuditAction.COLLECTION, person_id=person.pk,
                  what="registered a person")
     return person
@@ -271,9 +273,13 @@ def event_record(
                                line1=address.line1.strip(), line2=address.line2.strip(),
                                town=address.town.strip(), postcode=address.postcode.strip(),
                                from_date=when)
+    new_alias = False
     for family, given, used_from, used_to in aliases:
+        new_alias = True
         Alias.objects.create(event=event, person=person, family_name=family, given_names=given,
                              used_from=used_from, used_to=used_to)
+    if kind == EventKind.IDENTITY or checked_addresses or new_alias or old is not None:
+        refresh_search_keys(person.pk)  # names, postcodes or a withdrawn entry's may change
     action = AuditAction.ALTERATION if old is not None else AuditAction.COLLECTION
     audit.record(actor=recorded_by, action=action, person_id=person.pk,
                  what=f"recorded {kind} effective {when}", reason=reason.strip())

@@ -15,7 +15,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {"service_navigation": []}
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
     if policy.has_role(user, *policy.CASEWORK_ROLES):
-        items += [("My caseload", reverse("people")), ("Missing", reverse("missing-board"))]
+        items += [("My caseload", reverse("people")), ("Search", reverse("search")),
+                  ("Missing", reverse("missing-board"))]
     if policy.has_role(user, *policy.CASEWORK_ROLES, Role.ANALYST):
         items.append(("Time to notice and locate", reverse("missing-times")))
     if policy.can_manage_users(user):
