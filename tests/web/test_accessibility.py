@@ -1,0 +1,148 @@
+"""WCAG 2.2 AA: every main page checked with axe-core in Chromium, and a journey done with
+the keyboard alone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+
+from whereabouts.web.frontend import FRONTEND_DIR
+
+from .test_browser import CHROMIUM, sign_in
+
+AXE = FRONTEND_DIR / "test" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def axe_page(live_server: Any) -> Iterator[Any]:
+    """A browser page that may inject axe-core: the only thing that bypasses the CSP."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
+        yield context.new_page()
+        browser.close()
+
+
+def violations(page: Any) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            f"{', '.join(str(n['target']) for n in v['nodes'][:3])}"
+            for v in result["violations"]]
+
+
+@pytest.fixture
+def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
+    """A person with a history, missing, with a breach; made before the browser starts."""
+    from whereabouts.missing import breach_services, services
+    from whereabouts.register import services as register
+    from whereabouts.register.services import DisposalInput
+
+    from ..conftest import TODAY
+
+    settings.WHEREABOUTS_TODAY = TODAY.isoformat()
+    supervisor = make_user("sup.wm", "supervisor")
+    person = make_person(family_name="O'Neill", given_names="Kim")
+    register.event_record(person_id=person.pk, kind="disposal", effective_date="2019-02-01",
+                          today=TODAY, recorded_by=None, source="test",
+                          disposal=DisposalInput(offence="SOA 2003 s.1", kind="imprisonment",
+                                                 months=40))
+    services.record_missing(person_id=person.pk, recorded_on="2024-05-01",
+                            missing_since="2024-04-20", basis="No trace", risk="high",
+                            actor=supervisor, today=TODAY)
+    breach_services.record_breach(person_id=person.pk, recorded_on="2024-05-02",
+                                  offence="fail_to_comply", crime_reference="20/1/24",
+                                  what="Periodic notification not made", actor=supervisor,
+                                  today=TODAY)
+    return {"person": person, "supervisor": supervisor}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: Any,
+                                                         live_server: Any, axe_page: Any):
+    page, base, pid = axe_page, live_server.url, scene["person"].pk
+    failures: dict[str, list[str]] = {}
+
+    def check(path: str, name: str) -> None:
+        if path:
+            page.goto(base + path)
+        found = violations(page)
+        if found:
+            failures[name] = found
+
+    page.goto(f"{base}/login/")
+    check("", "sign in")
+    sign_in(page, base, "sup.wm")
+    for path, name in [
+        ("/", "home"), ("/people/", "team caseloads"), ("/people/?all=1", "everyone"),
+        (f"/people/{pid}/", "person"), (f"/people/{pid}/timeline/", "timeline"),
+        (f"/people/{pid}/do/review/", "review form"),
+        (f"/people/{pid}/do/notify-change/", "change notification form"),
+        ("/missing/", "missing board"), ("/missing/?flagged=1&sort=risk", "board filtered"),
+        ("/missing/times/", "time to notice and locate"),
+        (f"/people/{pid}/circulation/", "circulation bulletin"),
+        ("/search/?name=oneil", "search"),
+    ]:
+        check(path, name)
+    page.goto(f"{base}/people/{pid}/do/review/")
+    page.get_by_role("button", name="Save").click()
+    check("", "a form with errors")
+    assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
+
+
+def tab_to(page: Any, text: str, limit: int = 80) -> None:
+    """Press Tab until the focused element's text or label contains ``text``."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement;
+            const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+            return (e.innerText || '') + ' ' + label + ' ' + (e.value || ''); }""")
+        if text in focused:
+            return
+    raise AssertionError(f"could not reach {text!r} with the Tab key")
+
+
+def enter(page: Any) -> None:
+    """Press Enter on what has focus, and wait for the page it opens."""
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_visit_that_finds_them_gone_is_recorded_with_the_keyboard_alone(
+        scene: Any, officer: Any, live_server: Any, axe_page: Any, settings: Any):
+    from whereabouts.web.testing import code_now
+
+    page, base = axe_page, live_server.url
+    page.goto(f"{base}/login/")
+    tab_to(page, "Username")
+    page.keyboard.type("om.one")
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-9")
+    enter(page)
+    tab_to(page, "Code from your authenticator app")
+    page.keyboard.type(code_now())
+    enter(page)
+    assert page.locator("#signed-in-as").inner_text() == "om.one"
+    tab_to(page, "My caseload")
+    enter(page)
+    tab_to(page, scene["person"].full_name)
+    enter(page)
+    tab_to(page, "Record a home visit")
+    enter(page)
+    tab_to(page, "Seen at home")  # the first radio of the group
+    for _ in range(4):  # arrow keys move through a radio group
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "no_longer_living_there"
+    tab_to(page, "Save")
+    enter(page)
+    assert "Visit recorded" in page.locator(".govuk-notification-banner").inner_text()
+    assert django_settings.WHEREABOUTS_CHECK_HOURS  # the check's task is due within these
