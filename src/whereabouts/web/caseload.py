@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from whereabouts.compliance.models import Compliance, Task, TaskState
 from whereabouts.missing.selectors import episodes_by_person
@@ -101,28 +101,30 @@ class TeamRow:
 def team(people: QuerySet[Person], as_at: dt.date) -> list[TeamRow]:
     """Per offender manager in the force: their caseload and what is overdue or open.
 
-    Busiest first, so an overloaded officer is at the top.
+    Counted in the database (a force has thousands of people); busiest first, so an
+    overloaded officer is at the top.
     """
-    listed = list(people.select_related("compliance_status", "offender_manager")
-                  .only("pk", "offender_manager__username", "offender_manager__first_name",
-                        "offender_manager__last_name", "compliance_status__compliance",
-                        "compliance_status__next_due_last_day"))
-    ids = {p.pk for p in listed}
-    checks = checks_open(people)
-    missing = missing_now(ids, as_at)
-    tally: dict[str, Counter[str]] = {}
-    names: dict[str, str] = {}
-    for p in listed:
-        manager = p.offender_manager
-        key = manager.get_username() if manager else ""
-        names[key] = (manager.get_full_name() or key) if manager else "No offender manager"
-        c = tally.setdefault(key, Counter())
-        c["people"] += 1
-        status = getattr(p, "compliance_status", None)
-        c["overdue"] += bool(status and status.compliance == Compliance.OVERDUE)
-        c["week"] += _due_this_week(p, as_at)
-        c["checks"] += p.pk in checks
-        c["missing"] += p.pk in missing
-    result = [TeamRow(k, names[k], c["people"], c["overdue"], c["week"], c["checks"],
-                      c["missing"]) for k, c in tally.items()]
+    week = (as_at, as_at + dt.timedelta(days=7))
+    per_officer = (
+        people.order_by().values("offender_manager__username", "offender_manager__first_name",
+                                 "offender_manager__last_name")
+        .annotate(n=Count("pk"),
+                  overdue=Count("pk", filter=Q(compliance_status__compliance=Compliance.OVERDUE)),
+                  week=Count("pk", filter=Q(compliance_status__compliance=Compliance.COMPLIANT,
+                                            compliance_status__next_due_last_day__range=week)))
+    )
+    checks = Counter(Task.objects.filter(person__in=people, kind=CHECK_TASK,
+                                         state=TaskState.OPEN)
+                     .values_list("person__offender_manager__username", flat=True))
+    missing_ids = missing_now(None, as_at)
+    missing = Counter(people.filter(pk__in=missing_ids)
+                      .values_list("offender_manager__username", flat=True))
+    result = []
+    for row in per_officer:
+        key = row["offender_manager__username"] or ""
+        name = " ".join(filter(None, (row["offender_manager__first_name"],
+                                      row["offender_manager__last_name"]))) or key
+        result.append(TeamRow(key, name if key else "No offender manager", row["n"],
+                              row["overdue"], row["week"], checks[key or None],
+                              missing[key or None]))
     return sorted(result, key=lambda r: (-r.people, -r.overdue, r.officer))
