@@ -83,3 +83,42 @@ def test_signing_out_needs_a_post(client, officer):
     login(client, officer)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+
+
+def _queries(client: Any, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first look may fill caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_person_page_and_timeline_ask_the_database_as_often_however_long_the_ledger(
+        client, officer, make_person):
+    from whereabouts.register import services
+
+    from ..conftest import TODAY
+
+    short, long = make_person(), make_person()
+    for i in range(12):
+        services.event_record(person_id=long.pk, kind="visit",
+                              effective_date=f"2024-05-{i + 1:02d}", today=TODAY,
+                              recorded_by=officer, source="test",
+                              details={"outcome": "seen_at_home"})
+    client.force_login(officer)
+    for name in ("person", "timeline"):
+        assert (_queries(client, reverse(name, args=[short.pk]))
+                == _queries(client, reverse(name, args=[long.pk]))), name
+
+
+def test_every_form_refuses_a_post_without_the_csrf_token(officer, make_person):
+    from whereabouts.web.testing import VerifiedClient
+
+    person = make_person()
+    strict = VerifiedClient(enforce_csrf_checks=True)
+    strict.force_login(officer)
+    for url in (reverse("person-step", args=[person.pk, "visit"]), reverse("logout"),
+                reverse("person-step", args=[person.pk, "notify-initial"])):
+        assert strict.post(url, {"outcome": "seen_at_home"}).status_code == 403, url
