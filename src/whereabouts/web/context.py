@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Search", reverse("search")))
     if policy.may(user, "missing.board"):
         items.append(("Missing", reverse("missing-board")))
+    if policy.may(user, "shared.open"):
+        items.append(("Shared with us", reverse("shared")))
     if policy.may(user, "figures.view"):
         items.append(("Time to notice and locate", reverse("missing-times")))
     if policy.can_manage_users(user):

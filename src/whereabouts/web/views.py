@@ -148,6 +148,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "record_steps": [s for s in steps if s.group == "record"],
         "breaches": breaches,
         "latest_risk": episodes[-1].risk.replace("_", " ") if episodes else "",
+        "may_share": recording_allowed and policy.may(request.user, "share.create"),
     }
     return render(request, "web/person.html", context)
 
