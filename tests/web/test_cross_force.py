@@ -172,3 +172,11 @@ def test_a_national_caseworker_searches_every_force_and_gives_a_reason_to_open(
     assert client.get(reverse("person-step", args=[theirs.pk, "visit"])).status_code == 404
     for name in ("people", "missing-board"):
         assert client.get(reverse(name)).status_code == 404
+
+
+def test_a_person_without_an_offender_manager_opens_with_a_reason(client, officer, make_person):
+    nobodys = make_person(force="staffordshire", manager=None)
+    client.force_login(officer)
+    give_reason(client, nobodys.pk)
+    page = client.get(reverse("person", args=[nobodys.pk]))
+    assert page.status_code == 200 and "no offender manager" in page.content.decode()
