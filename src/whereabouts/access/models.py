@@ -18,10 +18,21 @@ class Role(models.TextChoices):
     OFFENDER_MANAGER = "offender_manager", "Offender manager"
     SUPERVISOR = "supervisor", "Supervisor"
     SENIOR_OFFICER = "senior_officer", "Senior officer (inspector or above)"
+    NATIONAL_CASEWORKER = "national_caseworker", "National caseworker (cross-force)"
     ANALYST = "analyst", "Analyst"
+    FOI_OFFICER = "foi_officer", "Freedom of information officer"
     PARTNER = "partner", "Partner agency"
     AUDITOR = "auditor", "Data protection officer or auditor"
     ADMINISTRATOR = "administrator", "System administrator"
+
+
+class Agency(models.TextChoices):
+    """The partner agencies a person can be shared with."""
+
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    DWP = "dwp", "Department for Work and Pensions"
+    CHILDRENS_SERVICES = "childrens_services", "Children's services"
 
 
 class StaffProfile(models.Model):
@@ -32,11 +43,40 @@ class StaffProfile(models.Model):
     role = models.CharField(max_length=30, choices=Role.choices)
     force = models.ForeignKey("register.Force", null=True, blank=True, on_delete=models.PROTECT,
                               help_text="Empty for a national user")
+    agency = models.CharField(max_length=30, choices=Agency.choices, blank=True,
+                              help_text="A partner agency user's agency; empty for police staff")
     session_generation = models.PositiveIntegerField(
         default=0, help_text="Raised by 'sign out everywhere': older sessions then end")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class Share(models.Model):
+    """A person shared with a partner agency, for a period and a purpose.
+
+    Made by a supervisor (``access.sharing.share_person``) and audited as a disclosure. The
+    partner agency's users see the person, through the narrow partner view only, while the
+    share is current. Never edited: a share ends at ``until``.
+    """
+
+    person = models.ForeignKey("register.Person", on_delete=models.PROTECT,
+                               related_name="shares")
+    agency = models.CharField(max_length=30, choices=Agency.choices)
+    since = models.DateField()
+    until = models.DateField()
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                  related_name="+")
+    shared_at = models.DateTimeField()
+    purpose = models.TextField(help_text="Why the agency needs to know")
+    notes = models.TextField(blank=True, help_text="What the agency should know (MAPPA-style "
+                                                   "notes); shown to the agency")
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} shared with {self.get_agency_display()}"
 
 
 class AuditAction(models.TextChoices):

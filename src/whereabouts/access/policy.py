@@ -1,24 +1,50 @@
-"""Who may do what. One condition per line; callers get "not found" for anything refused.
+"""Who may see and do what. One condition per line; callers get "not found" for anything refused.
 
-Version 1 scopes people by force and role: offender managers and supervisors see the people
-their force manages. Analysts see figures, never names. Partner agencies, auditors and
-administrators see no person records through these pages. Reasons for looking outside one's
-own caseload, and partner views, grow with the access-control issue.
+What each role may do is data, in ``access.permissions``; this module applies it to people:
+
+- Casework roles (offender managers, supervisors, senior officers) open anyone their own force
+  manages: within a force the whole unit shares its cases (cover, duty, supervision).
+- A person of another force opens only after the user gives a reason (:func:`give_reason`):
+  asked once per person per session, logged in the audit chain with the reason. Until then
+  the person is "not found", exactly like one who does not exist.
+- National caseworkers have no force of their own: they search every force, and open anyone
+  outside their own caseload (people assigned to them) only with a reason. They record nothing:
+  recording stays with the person's own force (:func:`can_record_events`).
+- Partner agencies see only the people shared with their agency (``access.sharing``).
+- Analysts, FOI officers, auditors and administrators open no person records.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from whereabouts.register.models import Person
 
-from .models import Role, StaffProfile
+from . import audit, permissions
+from .models import AuditAction, StaffProfile
 
-CASEWORK_ROLES = (Role.OFFENDER_MANAGER, Role.SUPERVISOR, Role.SENIOR_OFFICER)
+User = AbstractBaseUser | AnonymousUser
+
+#: The roles that do casework in a force: derived from the permissions table.
+CASEWORK_ROLES = permissions.roles_with("person.open_own_force")
+
+#: Reasons for opening a person outside one's force or caseload: key -> words.
+ACCESS_REASONS: dict[str, str] = {
+    "missing_enquiry": "Enquiry for a missing person",
+    "sighting": "Sighting or lead",
+    "transfer": "Transfer between forces",
+    "mappa_referral": "MAPPA or partner referral",
+    "other": "Other",
+}
+
+#: Where the reasons given in a session are kept: person id (as text) -> the reason.
+SESSION_KEY = "whereabouts_access_reasons"
 
 
-def profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
+def profile_of(user: User) -> StaffProfile | None:
     if not user.is_authenticated or not user.is_active:
         return None
     try:
@@ -27,30 +53,101 @@ def profile_of(user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
         return None
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, *roles: str) -> bool:
+def has_role(user: User, *roles: str) -> bool:
     profile = profile_of(user)
     return profile is not None and profile.role in roles
 
 
-def visible_people(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Person]:
-    """The people whose records ``user`` may open; empty for everyone else."""
+def may(user: User, permission: str) -> bool:
+    """Whether ``user`` holds ``permission`` (``access.permissions``) through their role."""
+    profile = profile_of(user)
+    return permissions.allows(profile.role if profile else None, permission)
+
+
+def visible_people(user: User) -> QuerySet[Person]:
+    """The people ``user`` may open without a reason: their force's, or their own caseload.
+
+    Writes and the force's lists (caseload, missing board) use this scope; reads of one
+    person use :func:`openable_people`, which adds the people a reason has been given for.
+    """
     profile = profile_of(user)
     if profile is None:
         return Person.objects.none()
-    if profile.role not in CASEWORK_ROLES:
-        return Person.objects.none()
-    if profile.force_id is None:
-        return Person.objects.none()
-    return Person.objects.filter(force_id=profile.force_id)
+    if may(user, "person.open_own_force") and profile.force_id is not None:
+        return Person.objects.filter(force_id=profile.force_id)
+    if may(user, "person.open_with_reason"):
+        return Person.objects.filter(offender_manager_id=user.pk)
+    return Person.objects.none()
 
 
-def can_record_events(user: AbstractBaseUser | AnonymousUser, person: Person) -> bool:
+def openable_people(user: User, session: Any) -> QuerySet[Person]:
+    """The people ``user`` may open in this session: :func:`visible_people` and those they
+    have given a reason for. Every page about one person reads through this."""
+    scope = visible_people(user)
+    if not may(user, "person.open_with_reason"):
+        return scope
+    given = [int(pid) for pid in session.get(SESSION_KEY, {})]
+    if not given:
+        return scope
+    return scope | Person.objects.filter(pk__in=given)
+
+
+def person_for(user: User, person_id: int, session: Any) -> Person | None:
+    """One person ``user`` may open, or None for both "no such person" and "not permitted"."""
+    return (openable_people(user, session).select_related("force", "offender_manager")
+            .filter(pk=person_id).first())
+
+
+def needs_reason(user: User, person: Person) -> bool:
+    """Whether opening ``person`` needed a reason: they are outside the user's scope."""
+    return not visible_people(user).filter(pk=person.pk).exists()
+
+
+def reason_given(session: Any, person_id: int) -> str:
+    """The reason given in this session for ``person_id``, or "" if none was needed or given."""
+    return str(session.get(SESSION_KEY, {}).get(str(person_id), ""))
+
+
+def give_reason(user: User, session: Any, *, person_id: int, reason: str, detail: str) -> None:
+    """Record why ``user`` opens a person outside their scope, for the rest of the session.
+
+    Logged whether or not the person exists or is outside the scope, so that the answer
+    (a redirect to the person's page) says nothing about either.
+    """
+    if not may(user, "person.open_with_reason") or reason not in ACCESS_REASONS:
+        raise PermissionError("no reason can be given")
+    text = f"{ACCESS_REASONS[reason]}: {detail.strip()}"
+    audit.record(actor=user, action=AuditAction.CONSULTATION, person_id=person_id,
+                 what="gave a reason to open a person outside their force or caseload",
+                 reason=text)
+    given = dict(session.get(SESSION_KEY, {}))
+    given[str(person_id)] = text
+    session[SESSION_KEY] = given
+
+
+def searchable_people(user: User, *, every_force: bool = False) -> QuerySet[Person]:
+    """The people a search by ``user`` looks among; opening one is :func:`person_for`.
+
+    A caseworker who may give reasons can ask to search ``every_force``: the list names people
+    of other forces (the search is logged), and opening one of them asks for a reason.
+    """
+    if may(user, "people.search_all_forces"):
+        return Person.objects.all()
+    if every_force and may(user, "people.search") and may(user, "person.open_with_reason"):
+        return Person.objects.all()
+    if may(user, "people.search"):
+        return visible_people(user)
+    return Person.objects.none()
+
+
+def can_record_events(user: User, person: Person) -> bool:
+    """Recording is for the person's own force only, whatever reason was given to look."""
     profile = profile_of(user)
     if profile is None:
         return False
-    if profile.role not in CASEWORK_ROLES:
+    if not may(user, "person.record"):
         return False
-    return profile.force_id == person.force_id
+    return profile.force_id is not None and profile.force_id == person.force_id
 
 
 def caseworkers(force_id: str | int | None) -> QuerySet:
@@ -62,6 +159,6 @@ def caseworkers(force_id: str | int | None) -> QuerySet:
             .order_by("username"))
 
 
-def can_manage_users(user: AbstractBaseUser | AnonymousUser) -> bool:
+def can_manage_users(user: User) -> bool:
     """Create users and reset their sign-in code devices: administrators only."""
-    return has_role(user, Role.ADMINISTRATOR)
+    return may(user, "users.manage")

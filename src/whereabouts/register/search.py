@@ -2,7 +2,7 @@
 postcode, only among the people the requesting user may see.
 
 Candidates come from the search keys (``search_keys.py``) by index, always inside
-``access.policy.visible_people(user)``; only those few are scored in Python. Every field that
+``access.policy.searchable_people(user)``; only those few are scored in Python. Every field that
 is filled in must match (a name *and* a date of birth narrows the search). One query per
 field filled in, one to read the people found: the count does not grow with the results.
 
@@ -65,6 +65,7 @@ class SearchQuery:
     date_of_birth: dt.date | None = None
     identifier: str = ""
     postcode: str = ""
+    every_force: bool = False
 
     @property
     def empty(self) -> bool:
@@ -87,7 +88,7 @@ class SearchQuery:
             parts.append(f"identifier {self.identifier.strip()!r}")
         if self.postcode.strip():
             parts.append(f"postcode {normal_postcode(self.postcode)!r}")
-        return ", ".join(parts)
+        return ", ".join(parts) + (" in every force" if self.every_force else "")
 
 
 @dataclass
@@ -245,7 +246,7 @@ def _by_postcode(visible: Any, text: str) -> dict[int, tuple[float, str]]:
 # -- the search --------------------------------------------------------------------------------
 def search_people(user: User, query: SearchQuery) -> SearchResult:
     """The people ``user`` may see who match every field of ``query``, best first."""
-    visible = policy.visible_people(user)
+    visible = policy.searchable_people(user, every_force=query.every_force)
     if query.empty:
         return SearchResult([], 0)
     found: list[dict[int, tuple[float, str]]] = []

@@ -6,7 +6,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from whereabouts.access import policy
-from whereabouts.access.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -14,10 +13,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user is None or not user.is_authenticated:
         return {"service_navigation": []}
     items: list[tuple[str, str]] = [("Home", reverse("home"))]
-    if policy.has_role(user, *policy.CASEWORK_ROLES):
-        items += [("My caseload", reverse("people")), ("Search", reverse("search")),
-                  ("Missing", reverse("missing-board"))]
-    if policy.has_role(user, *policy.CASEWORK_ROLES, Role.ANALYST):
+    if policy.may(user, "people.caseload"):
+        items.append(("My caseload", reverse("people")))
+    if policy.may(user, "people.search") or policy.may(user, "people.search_all_forces"):
+        items.append(("Search", reverse("search")))
+    if policy.may(user, "missing.board"):
+        items.append(("Missing", reverse("missing-board")))
+    if policy.may(user, "shared.open"):
+        items.append(("Shared with us", reverse("shared")))
+    if policy.may(user, "figures.view"):
         items.append(("Time to notice and locate", reverse("missing-times")))
     if policy.can_manage_users(user):
         items.append(("Users", reverse("users")))

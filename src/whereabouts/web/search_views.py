@@ -1,8 +1,9 @@
 """The search page: a GOV.UK form, then the people found, best first, with why each matched.
 
 The search itself is ``register.search`` (candidates only from ``access.policy``); this module
-checks the input, logs the search in the audit chain and renders. Only casework roles may
-search; anyone else gets the same 404 as a page that does not exist.
+checks the input, logs the search in the audit chain and renders. Only casework and national
+roles may search; anyone else gets the same 404 as a page that does not exist. A person found
+whom the user may not yet open links to the reason form rather than to their page.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ class SearchForm(forms.Form):
                                help_text="Of any address, current or past. A district such as "
                                          "B12 finds every address in it.")
 
+    every_force = forms.BooleanField(
+        label="Search every force", required=False,
+        help_text="Opening a person of another force asks why you need to.")
+
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
         words = [token for _, token in name_words(name)]
@@ -55,7 +60,8 @@ class SearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if not self.errors and not any(data.get(name) for name in self.fields):
+        if not self.errors and not any(data.get(name) for name in self.fields
+                                       if name != "every_force"):
             raise forms.ValidationError(
                 "Enter a name, date of birth, identifier or postcode to search for")
         return data
@@ -63,14 +69,19 @@ class SearchForm(forms.Form):
     def query(self) -> SearchQuery:
         data = self.cleaned_data
         return SearchQuery(name=data["name"], date_of_birth=data["date_of_birth"],
-                           identifier=data["identifier"], postcode=data["postcode"])
+                           identifier=data["identifier"], postcode=data["postcode"],
+                           every_force=bool(data.get("every_force")))
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
-    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+    if not (policy.may(request.user, "people.search")
+            or policy.may(request.user, "people.search_all_forces")):
         raise Http404
     form = SearchForm(request.GET or None)
+    if policy.may(request.user, "people.search_all_forces") or not policy.may(
+            request.user, "person.open_with_reason"):
+        del form.fields["every_force"]  # they search every force already, or cannot
     context: dict[str, Any] = {"form": form, "max_results": MAX_RESULTS}
     if form.is_bound and form.is_valid():
         query = form.query()
@@ -79,5 +90,8 @@ def search(request: HttpRequest) -> HttpResponse:
         audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                      what=f"searched for {query.describe()}: {result.total} "
                           f"result{'s' if result.total != 1 else ''}, page {page.number}")
-        context.update(result=result, page=page)
+        shown = [hit.person.pk for hit in page]
+        context.update(result=result, page=page, openable=set(
+            policy.openable_people(request.user, request.session).filter(pk__in=shown)
+            .values_list("pk", flat=True)))
     return render(request, "web/search.html", context)

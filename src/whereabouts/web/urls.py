@@ -1,12 +1,16 @@
 from django.urls import include, path
 
-from . import search_views, views
+from . import access_views, partner_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("whereabouts.web.auth_urls")),
     path("people/", views.people, name="people"),
     path("people/<int:person_id>/", views.person_detail, name="person"),
+    path("people/<int:person_id>/reason/", access_views.access_reason, name="access-reason"),
+    path("people/<int:person_id>/share/", partner_views.share_new, name="share-new"),
+    path("shared/", partner_views.shared_list, name="shared"),
+    path("shared/<int:person_id>/", partner_views.shared_person, name="shared-person"),
     path("search/", search_views.search, name="search"),
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),

@@ -1,7 +1,8 @@
 """Plain pages until the caseworker interface lands: a caseload list and a page per person.
 
-Every person read goes through ``access.policy`` and is logged through ``access.audit``; a
-person the user may not see gets the same 404 as one that does not exist.
+Every page about one person reads it through ``_person`` (``access.policy.person_for``) and logs
+the look through ``_log``, with the reason given for it if the person is outside the user's
+force or caseload; a person the user may not see gets the same 404 as one that does not exist.
 """
 
 from __future__ import annotations
@@ -57,15 +58,17 @@ from .forms import DateField
 def home(request: HttpRequest) -> HttpResponse:
     profile = policy.profile_of(request.user)
     return render(request, "web/home.html", {
-        "profile": profile, "casework": policy.has_role(request.user, *policy.CASEWORK_ROLES),
-        "figures": policy.has_role(request.user, Role.ANALYST)})
+        "profile": profile, "casework": policy.may(request.user, "people.caseload"),
+        "search": policy.may(request.user, "people.search_all_forces"),
+        "shared": policy.may(request.user, "shared.open"),
+        "figures": policy.may(request.user, "figures.view")})
 
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
     """My caseload (an offender manager's own people), a colleague's, or the whole force's;
     for supervisors, the team: each officer's load with what is overdue or open."""
-    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+    if not policy.may(request.user, "people.caseload"):
         raise Http404
     as_at = today()
     visible = policy.visible_people(request.user)
@@ -100,13 +103,24 @@ def people(request: HttpRequest) -> HttpResponse:
         "supervising": supervising})
 
 
+def _person(request: HttpRequest, person_id: int) -> Person:
+    """The person, if the user may open them in this session; else 404, the same as none."""
+    person = policy.person_for(request.user, person_id, request.session)
+    if person is None:
+        raise Http404
+    return person
+
+
+def _log(request: HttpRequest, person: Person, what: str,
+         action: str = AuditAction.CONSULTATION) -> None:
+    audit.record(actor=request.user, action=action, person_id=person.pk, what=what,
+                 reason=policy.reason_given(request.session, person.pk))
+
+
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    try:
-        person = policy.visible_people(request.user).select_related(
-            "force", "offender_manager").get(pk=person_id)
-    except Person.DoesNotExist:
-        raise Http404 from None
+    person = _person(request, person_id)
+    recording_allowed = policy.can_record_events(request.user, person)
     as_at = today()
     compliance = person_compliance(person, as_at)
     episodes = person_episodes(person)
@@ -114,9 +128,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     breaches = person_breaches(person)
     steps = steps_available(request.user, open_check=check is not None,
                             open_episode=open_episode(episodes) is not None,
-                            any_episode=bool(episodes), any_breach=bool(breaches))
-    audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
-                 what="viewed the person's record")
+                            any_episode=bool(episodes), any_breach=bool(breaches)
+                            ) if recording_allowed else []
+    _log(request, person, "viewed the person's record")
     context = {
         "person": person,
         "as_at": as_at,
@@ -134,13 +148,14 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "record_steps": [s for s in steps if s.group == "record"],
         "breaches": breaches,
         "latest_risk": episodes[-1].risk.replace("_", " ") if episodes else "",
+        "may_share": recording_allowed and policy.may(request.user, "share.create"),
     }
     return render(request, "web/person.html", context)
 
 
 @login_required
 def missing_board(request: HttpRequest) -> HttpResponse:
-    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
+    if not policy.may(request.user, "missing.board"):
         raise Http404
     as_at = today()
     query = request.GET
@@ -168,8 +183,8 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
     spec = STEPS.get(step)
     if spec is None or not policy.has_role(request.user, *spec.roles):
         raise Http404
-    person = policy.visible_people(request.user).filter(pk=person_id).first()
-    if person is None:
+    person = _person(request, person_id)
+    if not policy.can_record_events(request.user, person):
         raise Http404
     as_at = today()
     if request.method == "POST":
@@ -188,25 +203,19 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
     else:
         form = spec.form(person=person, initial={name: as_at for name in
                                                  date_fields(spec.form(person=person))})
-        audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
-                     what=f"opened the form: {spec.title.lower()}")
+        _log(request, person, f"opened the form: {spec.title.lower()}")
     return render(request, "web/person_step.html",
                   {"person": person, "step": spec, "form": form, "as_at": as_at})
 
 
 def _bulletin_for(request: HttpRequest, person_id: int, action: str,
                   what: str) -> dict[str, Any]:
-    """The bulletin, if the user may see the person and there is one; logged either way."""
-    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
-        raise Http404
-    person = policy.visible_people(request.user).select_related(
-        "force", "offender_manager").filter(pk=person_id).first()
-    if person is None:
-        raise Http404
+    """The bulletin, if the user may see the person and there is one; logged if shown."""
+    person = _person(request, person_id)
     content = bulletin(person, today())
     if content is None:
         raise Http404
-    audit.record(actor=request.user, action=action, person_id=person.pk, what=what)
+    _log(request, person, what, action)
     return content
 
 
@@ -222,9 +231,6 @@ def circulation_json(request: HttpRequest, person_id: int) -> HttpResponse:
     content = _bulletin_for(request, person_id, AuditAction.DISCLOSURE,
                             "exported the circulation bulletin (JSON)")
     return JsonResponse(content, json_dumps_params={"indent": 2})
-
-
-FIGURE_ROLES = (*policy.CASEWORK_ROLES, Role.ANALYST)
 
 
 class PeriodForm(forms.Form):
@@ -243,7 +249,7 @@ class PeriodForm(forms.Form):
 @login_required
 def missing_times(request: HttpRequest) -> HttpResponse:
     """Time to notice and time to locate as distributions, per force or region. No names."""
-    if not policy.has_role(request.user, *FIGURE_ROLES):
+    if not policy.may(request.user, "figures.view"):
         raise Http404
     as_at = today()
     defaults = {"start": as_at - dt.timedelta(days=365), "end": as_at, "by": "force"}
@@ -289,20 +295,10 @@ TIMELINE_GROUPS: dict[str, tuple[str, Any]] = {
 }
 
 
-def _visible_person(request: HttpRequest, person_id: int) -> Person:
-    if not policy.has_role(request.user, *policy.CASEWORK_ROLES):
-        raise Http404
-    person = policy.visible_people(request.user).select_related(
-        "force", "offender_manager").filter(pk=person_id).first()
-    if person is None:
-        raise Http404
-    return person
-
-
 @login_required
 def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     """The whole ledger, newest first, filterable by kind; corrected entries stay visible."""
-    person = _visible_person(request, person_id)
+    person = _person(request, person_id)
     group = request.GET.get("kind", "") if request.GET.get("kind") in TIMELINE_GROUPS else ""
     entries = list(person.events.select_related("recorded_by", "supersedes")
                    .prefetch_related("addresses").order_by("-effective_date", "-id"))
@@ -316,8 +312,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
         entry.replaced_kind = replaced[entry.pk].kind if entry.pk in replaced else ""
     page = Paginator(chosen, 25).get_page(request.GET.get("page"))
     correcting = policy.can_record_events(request.user, person)
-    audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
-                 what=f"viewed the timeline ({TIMELINE_GROUPS[group][0].lower()}), "
+    _log(request, person, f"viewed the timeline ({TIMELINE_GROUPS[group][0].lower()}), "
                       f"page {page.number}")
     return render(request, "web/timeline.html", {
         "person": person, "page": page, "group": group,
@@ -328,7 +323,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
     """Correct an entry: the same form, filled in as it stands, and why it changes."""
-    person = _visible_person(request, person_id)
+    person = _person(request, person_id)
     old = Event.objects.filter(pk=event_id, person=person).prefetch_related("addresses").first()
     if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
             request.user, person) or Event.objects.filter(supersedes=old).exists()):
@@ -354,8 +349,7 @@ def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpRe
                 return redirect("timeline", person.pk)
     else:
         form = form_class(person=person, initial=initial_from(old))
-        audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person.pk,
-                     what=f"opened the correction of entry {old.pk}")
+        _log(request, person, f"opened the correction of entry {old.pk}")
     return render(request, "web/person_step.html", {
         "person": person, "form": form, "as_at": as_at, "correcting": old,
         "step": {"title": f"Correct: {old.get_kind_display().lower()} of "
@@ -369,7 +363,7 @@ class WithdrawEntryForm(forms.Form):
 
 @login_required
 def withdraw_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
-    person = _visible_person(request, person_id)
+    person = _person(request, person_id)
     old = Event.objects.filter(pk=event_id, person=person).first()
     if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
             request.user, person) or Event.objects.filter(supersedes=old).exists()):

@@ -1,0 +1,119 @@
+"""Every URL of the site × every role (and a visitor not signed in): allowed or refused.
+
+The URLs are found by walking the project's URLconf, so a new URL without a row in
+:data:`MATRIX` fails :func:`test_every_url_has_a_row_in_the_matrix`, naming it. Refusals of a
+person are 404, the same as for a person who does not exist; a visitor not signed in is sent
+to sign in (302). Each row is a GET of the page with real sample arguments: a person of the
+user's force (``mine``), a person of another force (``theirs``), a visit of ``mine``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from whereabouts.access.models import StaffProfile
+from whereabouts.register import services
+
+from ..conftest import TODAY
+
+ROLES = ("anonymous", "no_role", "offender_manager", "supervisor", "senior_officer",
+         "national_caseworker", "analyst", "foi_officer", "partner", "auditor",
+         "administrator")
+
+
+def row(default: int, anonymous: int = 302, **overrides: int) -> dict[str, int]:
+    """Expected status per role: ``default`` unless overridden; anonymous is sent to sign in."""
+    return {role: overrides.get(role, default) for role in ROLES} | {"anonymous": anonymous}
+
+
+CASEWORK = {"offender_manager": 200, "supervisor": 200, "senior_officer": 200}
+SUPERVISING = {"supervisor": 200, "senior_officer": 200}
+FIGURES = {**CASEWORK, "analyst": 200, "foi_officer": 200}
+
+#: URL name -> (sample arguments, expected status per role for a GET).
+MATRIX: dict[str, tuple[str, dict[str, int]]] = {
+    "home": ("", row(200)),
+    "login": ("", row(302, anonymous=200)),  # signed in already: sent home
+    "second-factor": ("", row(302)),
+    "enrol": ("", row(302)),
+    "logout": ("", row(405)),  # POST only
+    "sign-out-everywhere": ("", row(405)),  # POST only
+    "users": ("", row(404, administrator=200)),
+    "user-new": ("", row(404, administrator=200)),
+    "user-reset-device": ("user", row(405)),  # POST only
+    "people": ("", row(404, **CASEWORK)),
+    "person": ("mine", row(404, **CASEWORK)),
+    "person@theirs": ("theirs", row(404)),  # a reason first, for everyone
+    "access-reason": ("theirs", row(404, **CASEWORK, national_caseworker=200)),
+    "share-new": ("mine", row(404, **SUPERVISING)),
+    "shared": ("", row(404, partner=200)),
+    "shared-person": ("mine", row(404, partner=200)),  # shared with housing in the fixture
+    "search": ("", row(404, **CASEWORK, national_caseworker=200)),
+    "missing-board": ("", row(404, **CASEWORK)),
+    "missing-times": ("", row(404, **FIGURES)),
+    "timeline": ("mine", row(404, **CASEWORK)),
+    "correct-entry": ("mine,visit", row(404, **CASEWORK)),
+    "withdraw-entry": ("mine,visit", row(404, **CASEWORK)),
+    "person-step": ("mine,step", row(404, **CASEWORK)),
+    "circulation": ("mine", row(404)),  # no circulation: every role alike
+    "circulation-json": ("mine", row(404)),
+}
+
+
+def _named(patterns: list[Any]) -> list[URLPattern]:
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += _named(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern):
+            found.append(pattern)
+    return found
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    patterns = _named(get_resolver("whereabouts.urls").url_patterns)
+    unnamed = [str(p.pattern) for p in patterns if not p.name]
+    assert not unnamed, f"URLs without a name cannot be checked: {unnamed}"
+    missing = sorted({p.name for p in patterns} - set(MATRIX))
+    assert not missing, f"URLs without a row in the access matrix: {missing}"
+    stale = sorted({n.split("@")[0] for n in MATRIX} - {p.name for p in patterns})
+    assert not stale, f"rows for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict[str, Any]:
+    from whereabouts.access import sharing
+
+    settings.WHEREABOUTS_TODAY = TODAY.isoformat()
+    users = {"offender_manager": officer, "no_role": make_user("nobody", None)}
+    for role in ROLES[3:]:
+        force = None if role in ("national_caseworker", "analyst", "foi_officer",
+                                 "auditor") else "west-midlands"
+        users[role] = make_user(f"user.{role}", role, force=force)
+    StaffProfile.objects.filter(user=users["partner"]).update(agency="housing")
+    mine = make_person()
+    theirs = make_person(force="staffordshire", manager=None)
+    visit = services.event_record(person_id=mine.pk, kind="visit", effective_date=TODAY,
+                                  today=TODAY, recorded_by=officer, source="test",
+                                  details={"outcome": "seen_at_home"})
+    sharing.share_person(person_id=mine.pk, agency="housing", since=TODAY, until=TODAY,
+                         purpose="Rehousing panel", notes="", by=users["supervisor"])
+    args = {"": [], "mine": [mine.pk], "theirs": [theirs.pk], "user": [officer.pk],
+            "mine,visit": [mine.pk, visit.pk], "mine,step": [mine.pk, "visit"]}
+    return {"users": users, "args": args}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_url_answers_each_role_as_the_matrix_says(client, world, role):
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    wrong = []
+    for key, (args, expected) in MATRIX.items():
+        url = reverse(key.split("@")[0], args=world["args"][args])
+        status = client.get(url).status_code
+        if status != expected[role]:
+            wrong.append(f"{key} {url}: {status}, expected {expected[role]}")
+    assert not wrong, "\n".join(wrong)
