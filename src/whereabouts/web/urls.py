@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import search_views, views
+from . import audit_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,4 +19,6 @@ urlpatterns = [
     path("people/<int:person_id>/circulation/", views.circulation_page, name="circulation"),
     path("people/<int:person_id>/circulation.json", views.circulation_json,
          name="circulation-json"),
+    path("audit/person/", audit_views.audit_person, name="audit-person"),
+    path("audit/user/", audit_views.audit_user, name="audit-user"),
 ]
