@@ -6,6 +6,9 @@
 - ``WHEREABOUTS_SECRET_KEY``: required in production; a demo key is generated otherwise.
 - ``WHEREABOUTS_DEBUG``, ``WHEREABOUTS_ALLOWED_HOSTS`` (comma-separated).
 - ``WHEREABOUTS_TODAY``: pin "today" to an ISO date (the demo lives in autumn 2017).
+- ``WHEREABOUTS_HTTPS=1`` for production behind TLS (secure cookies, HSTS, redirect);
+  ``WHEREABOUTS_HSTS_SECONDS``, ``WHEREABOUTS_HSTS_INCLUDE_SUBDOMAINS``,
+  ``WHEREABOUTS_HSTS_PRELOAD`` tune HSTS.
 - ``WHEREABOUTS_SESSION_IDLE_MINUTES``, ``WHEREABOUTS_SIGNIN_FAILURES``,
   ``WHEREABOUTS_SIGNIN_WINDOW_MINUTES``, ``WHEREABOUTS_LOCKOUT_MINUTES``: signing in (below).
 """
@@ -180,11 +183,26 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if os.environ.get("WHEREABOUTS_HTTPS") == "1":
+    # Production behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it
+    # from clients). `whereabouts manage check --deploy` passes with these (a test runs it).
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # HSTS: a year by default; include subdomains only when every subdomain of the site's
+    # domain serves HTTPS (a force's domain may not), and preload only on purpose.
+    SECURE_HSTS_SECONDS = int(os.environ.get("WHEREABOUTS_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = (
+        os.environ.get("WHEREABOUTS_HSTS_INCLUDE_SUBDOMAINS", "1") == "1")
+    SECURE_HSTS_PRELOAD = os.environ.get("WHEREABOUTS_HSTS_PRELOAD", "") == "1"
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a decision for the domain's owner (hard to undo, binds every
+        # subdomain), not a default: the deploy check's advice to preload is acknowledged.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # In-process cache: the missing board keeps each open case's worked-out state here, keyed
 # by the version of the person's ledger (see missing.selectors.case_states).

@@ -58,6 +58,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "correct-entry": ("mine,visit", row(404, **CASEWORK)),
     "withdraw-entry": ("mine,visit", row(404, **CASEWORK)),
     "person-step": ("mine,step", row(404, **CASEWORK)),
+    "audit-person": ("", row(404, auditor=200)),
+    "audit-user": ("", row(404, auditor=200)),
     "circulation": ("mine", row(404)),  # no circulation: every role alike
     "circulation-json": ("mine", row(404)),
 }

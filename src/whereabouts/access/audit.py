@@ -7,12 +7,14 @@ import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import AuditEntry
 
 GENESIS = "0" * 64
+# Any constant: PostgreSQL's advisory lock that serialises writers of the chain.
+_CHAIN_LOCK = 0x61756469
 
 
 def _digest(entry: AuditEntry) -> str:
@@ -34,8 +36,16 @@ def record(
 ) -> AuditEntry:
     """Append one entry to the chain. Runs inside the caller's transaction, if any."""
     with transaction.atomic():
-        # Lock the tail so two writers cannot both chain onto the same entry.
-        last = AuditEntry.objects.select_for_update().order_by("-id").first()
+        # Serialise writers so two cannot both chain onto the same entry. On PostgreSQL an
+        # advisory lock, because SELECT ... FOR UPDATE needs the UPDATE privilege that the
+        # application's role does not have on this table (see access.grants); SQLite's
+        # IMMEDIATE transactions already serialise writers.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+            last = AuditEntry.objects.order_by("-id").first()
+        else:
+            last = AuditEntry.objects.select_for_update().order_by("-id").first()
         user = actor if actor is not None and actor.is_authenticated else None
         entry = AuditEntry(
             at=timezone.now(),
@@ -57,21 +67,45 @@ class ChainReport:
     entries: int
     first_bad_id: int | None
     problem: str
+    last_id: int | None = None
+    last_hash: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.first_bad_id is None
+        return self.first_bad_id is None and not self.problem
 
 
-def verify() -> ChainReport:
-    """Walk the chain from the start; report the first entry whose hash or link is wrong."""
+def verify(*, anchor: tuple[int, str] | None = None) -> ChainReport:
+    """Walk the chain from the start; report the first entry whose hash or link is wrong.
+
+    An edited entry fails its own hash; an entry removed, inserted or moved breaks the link
+    of the entry after it (or of itself), so the report names the first entry from which the
+    chain can no longer be trusted. Removing entries from the *end* leaves a shorter chain
+    that is still whole: ``anchor``, an (id, hash) noted earlier somewhere the database's
+    users cannot write (``whereabouts audit verify`` prints the last one), catches that, as
+    it catches a chain rewritten from before the anchor.
+    """
     prev = GENESIS
+    prev_id: int | None = None
     count = 0
+    anchor_seen = anchor is None
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=5000):
         count += 1
         if entry.prev_hash != prev:
-            return ChainReport(count, entry.id, "does not link to the entry before it")
+            before = f"entry {prev_id}" if prev_id is not None else "the start of the log"
+            return ChainReport(count, entry.id,
+                               f"does not link to {before}, the entry before it")
         if _digest(entry) != entry.hash:
             return ChainReport(count, entry.id, "content does not match its hash")
-        prev = entry.hash
-    return ChainReport(count, None, "")
+        if anchor is not None and entry.id == anchor[0]:
+            if entry.hash != anchor[1]:
+                return ChainReport(count, entry.id,
+                                   "has a different hash from the one noted for it earlier")
+            anchor_seen = True
+        prev, prev_id = entry.hash, entry.id
+    if not anchor_seen:
+        assert anchor is not None
+        return ChainReport(count, None,
+                           f"entry {anchor[0]}, noted earlier, is no longer in the log "
+                           "(entries were removed from the end)", prev_id, prev)
+    return ChainReport(count, None, "", prev_id, prev)

@@ -142,12 +142,41 @@ def cmd_audit(args: argparse.Namespace) -> int:
     _migrate()
     from whereabouts.access.audit import verify
 
-    report = verify()
+    anchor = None
+    if args.anchor:
+        entry_id, _, entry_hash = args.anchor.partition(":")
+        if not entry_id.isdigit() or len(entry_hash) != 64:
+            print("audit verify: --anchor takes ID:HASH as printed by an earlier verify",
+                  file=sys.stderr)
+            return 2
+        anchor = (int(entry_id), entry_hash.lower())
+    report = verify(anchor=anchor)
     if report.ok:
         print(f"Audit chain intact: {report.entries} entries verified.")
+        if report.last_id is not None:
+            print(f"Last entry: {report.last_id}:{report.last_hash} (keep this elsewhere and "
+                  "pass it as --anchor next time to detect entries removed from the end).")
         return 0
-    print(f"Audit chain BROKEN at entry {report.first_bad_id}: {report.problem}.", file=sys.stderr)
+    if report.first_bad_id is None:
+        print(f"Audit chain BROKEN: {report.problem}.", file=sys.stderr)
+    else:
+        print(f"Audit chain BROKEN at entry {report.first_bad_id}: {report.problem}.",
+              file=sys.stderr)
     return 1
+
+
+def cmd_pg_grants(args: argparse.Namespace) -> int:
+    _setup_django()
+    from whereabouts.access.grants import app_role_sql
+
+    try:
+        statements = app_role_sql(args.role, args.schema)
+    except ValueError as exc:
+        print(f"pg-grants: {exc}", file=sys.stderr)
+        return 2
+    for statement in statements:
+        print(f"{statement};")
+    return 0
 
 
 def cmd_demo_code(args: argparse.Namespace) -> int:
@@ -260,7 +289,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="verify the audit log's hash chain")
     p.add_argument("action", choices=["verify"])
+    p.add_argument("--anchor", metavar="ID:HASH",
+                   help="an entry noted from an earlier verify, which must still be there")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("pg-grants",
+                       help="print the PostgreSQL GRANTs for the application's own role")
+    p.add_argument("role")
+    p.add_argument("--schema", default="public")
+    p.set_defaults(func=cmd_pg_grants)
 
     p = sub.add_parser("create-admin",
                        help="create an administrator (the first user of a new install)")

@@ -23,6 +23,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Shared with us", reverse("shared")))
     if policy.may(user, "figures.view"):
         items.append(("Time to notice and locate", reverse("missing-times")))
+    if policy.may(user, "audit.view"):
+        items += [("Who looked at a person", reverse("audit-person")),
+                  ("What a user looked at", reverse("audit-user"))]
     if policy.can_manage_users(user):
         items.append(("Users", reverse("users")))
     path = request.path

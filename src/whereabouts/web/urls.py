@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import access_views, partner_views, search_views, views
+from . import access_views, audit_views, partner_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,4 +23,6 @@ urlpatterns = [
     path("people/<int:person_id>/circulation/", views.circulation_page, name="circulation"),
     path("people/<int:person_id>/circulation.json", views.circulation_json,
          name="circulation-json"),
+    path("audit/person/", audit_views.audit_person, name="audit-person"),
+    path("audit/user/", audit_views.audit_user, name="audit-user"),
 ]
