@@ -111,6 +111,43 @@ def cmd_missing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(data: bytes, output: str | None) -> None:
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    import json
+
+    from whereabouts.clock import today
+    from whereabouts.reports import export
+    from whereabouts.reports.figures import Scope
+    from whereabouts.reports.selectors import management_figures
+
+    as_at = args.as_at or today()
+    try:
+        report = management_figures(as_at, scope=Scope(region=args.region or "",
+                                                       force=args.force or ""),
+                                    first=args.start, via=" (command line)")
+    except (LookupError, ValueError) as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        data = (json.dumps(report, indent=2) + "\n").encode()
+    else:
+        header, rows = export.figures_table(report)
+        data = export.write(args.format, header, rows, notes=report["caveats"]) \
+            if args.format != "csv" else export.to_csv(header, rows)
+    _emit(data, args.output)
+    return 0
+
+
 def cmd_missing_times(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -250,6 +287,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["force", "region"], default="force")
     p.add_argument("--all", action="store_true", help="list those with none missing too")
     p.set_defaults(func=cmd_missing)
+
+    p = sub.add_parser("report", help="management figures as at a date (exact; use is logged)")
+    p.add_argument("action", choices=["missing"])
+    p.add_argument("--as-at", type=_date, help="the date (default: today)")
+    p.add_argument("--from", dest="start", type=_date,
+                   help="start of the period for episodes and breaches (default: 1 January)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--region", help="one region, e.g. \"West Midlands\"")
+    where.add_argument("--force", help="one force's slug, e.g. west-midlands")
+    p.add_argument("--format", choices=["json", "csv", "xlsx", "ods"], default="json")
+    p.add_argument("-o", "--output", help="write to this file (default: standard output)")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("missing-times",
                        help="time to notice and to locate, per force or region, for a period")
