@@ -161,3 +161,43 @@ def test_the_same_figures_come_out_as_csv_xlsx_and_ods(demo, db, tmp_path, fmt):
     assert wm[header.index("registered")] == "4380"
     region = next(r for r in rows if r and r[0] == "region")
     assert (region[header.index("missing")], region[header.index("rank")]) == ("55", "2")
+
+
+def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo, db,
+                                                                            tmp_path):
+    import zipfile
+
+    from whereabouts.cli.main import main
+    from whereabouts.register.models import Person
+
+    out = tmp_path / "pack.zip"
+    assert main(["foi", "--as-at", "2017-09-30", "--region", "West Midlands",
+                 "--reference", "FOI-2017-123", "-o", str(out)]) == 0
+    with zipfile.ZipFile(out) as z:
+        assert sorted(z.namelist()) == sorted(
+            [f"{s}.{x}" for s in ("registered", "missing") for x in ("csv", "xlsx", "ods")]
+            + ["covering-note.html"])
+        text = {name: z.read(name) for name in z.namelist()}
+    missing = text["missing.csv"].decode().splitlines()
+    assert missing[0] == ("Force,Under 1 year,1 to under 5 years,5 to under 10 years,"
+                          "10 years or more,Total")
+    rows = {line.split(",")[0]: line.split(",")[1:] for line in missing[1:]}
+    assert rows["Warwickshire Police"][-1] == "fewer than 5"  # 1 missing
+    assert rows["West Midlands Police"][-1] == "46"
+    assert rows["Total"][-1] == "55"
+    note = text["covering-note.html"].decode()
+    assert "30 September 2017" in note and "changes every day" in note and "FOI-2017-123" in note
+    people = Person.objects.filter(force__region="West Midlands")
+    needles = set()
+    for p in people.values("reference", "family_name", "pnc_id", "date_of_birth")[:400]:
+        needles |= {p["reference"], p["pnc_id"], p["date_of_birth"].isoformat(),
+                    f" {p['family_name']} "}
+    for name, blob in text.items():
+        if name.endswith("xlsx") or name.endswith("ods"):
+            with zipfile.ZipFile(__import__("io").BytesIO(blob)) as inner:
+                blob = b"".join(inner.read(n) for n in inner.namelist())
+        body = blob.decode("utf-8", "replace")
+        assert not [n for n in needles if n and n in body], name
+    last = AuditEntry.objects.order_by("-id").first()
+    assert (last.action, last.reason) == ("disclosure", "FOI-2017-123")
+    assert main(["foi", "--force", "nowhere", "-o", str(out)]) == 2

@@ -148,6 +148,30 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_foi(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.clock import today
+    from whereabouts.reports.figures import Scope
+    from whereabouts.reports.foi import build_pack, pack_zip
+
+    if args.threshold < 1:
+        print("foi: --threshold must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        pack = build_pack(args.as_at or today(), scope=Scope(region=args.region or "",
+                                                              force=args.force or ""),
+                          threshold=args.threshold, request_reference=args.reference)
+    except LookupError as exc:
+        print(f"foi: {exc}", file=sys.stderr)
+        return 2
+    with open(args.output, "wb") as f:
+        f.write(pack_zip(pack))
+    print(f"FOI response pack as at {pack.as_at} for {pack.scope.label} written to "
+          f"{args.output} ({sum(t.withheld for _, t in pack.tables.values())} figures withheld).")
+    return 0
+
+
 def cmd_missing_times(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -299,6 +323,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["json", "csv", "xlsx", "ods"], default="json")
     p.add_argument("-o", "--output", help="write to this file (default: standard output)")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("foi", help="an FOI response pack (zip) with disclosure control")
+    p.add_argument("--as-at", type=_date, help="the date (default: today)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--region")
+    where.add_argument("--force")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="counts below this are shown as 'fewer than N' (default 5)")
+    p.add_argument("--reference", default="", help="the FOI request's reference")
+    p.add_argument("-o", "--output", required=True, help="the zip file to write")
+    p.set_defaults(func=cmd_foi)
 
     p = sub.add_parser("missing-times",
                        help="time to notice and to locate, per force or region, for a period")
