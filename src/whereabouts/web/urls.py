@@ -11,7 +11,7 @@ urlpatterns = [
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),
     path("figures/", figures_views.figures, name="figures"),
-    path("figures/download.<str:fmt>", figures_views.figures_download, name="figures-download"),
+    path("figures/download.<slug:fmt>", figures_views.figures_download, name="figures-download"),
     path("figures/foi-pack.zip", figures_views.foi_pack, name="figures-foi-pack"),
     path("people/<int:person_id>/timeline/", views.timeline, name="timeline"),
     path("people/<int:person_id>/correct/<int:event_id>/", views.correct_entry,
