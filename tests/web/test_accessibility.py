@@ -62,7 +62,16 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                   offence="fail_to_comply", crime_reference="20/1/24",
                                   what="Periodic notification not made", actor=supervisor,
                                   today=TODAY)
-    return {"person": person, "supervisor": supervisor}
+    theirs = make_person(force="staffordshire", manager=None, family_name="Elsewhere")
+    make_user("aud.wm", "auditor", force=None)
+    partner = make_user("housing.wm", "partner")
+    from whereabouts.access import sharing
+    from whereabouts.access.models import StaffProfile
+
+    StaffProfile.objects.filter(user=partner).update(agency="housing")
+    sharing.share_person(person_id=person.pk, agency="housing", since=TODAY, until=TODAY,
+                         purpose="Rehousing panel", notes="", by=supervisor)
+    return {"person": person, "supervisor": supervisor, "theirs": theirs}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -90,11 +99,22 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         ("/missing/times/", "time to notice and locate"),
         (f"/people/{pid}/circulation/", "circulation bulletin"),
         ("/search/?name=oneil", "search"),
+        (f"/people/{pid}/share/", "share with a partner agency"),
+        (f"/people/{scene['theirs'].pk}/reason/", "reason for access"),
+        ("/figures/", "figures"),
     ]:
         check(path, name)
     page.goto(f"{base}/people/{pid}/do/review/")
     page.get_by_role("button", name="Save").click()
     check("", "a form with errors")
+    for username, pages in (("aud.wm", [("/audit/person/", "who looked at a person"),
+                                        ("/audit/user/", "what a user looked at")]),
+                            ("housing.wm", [("/shared/", "shared with us"),
+                                            (f"/shared/{pid}/", "a shared person")])):
+        page.get_by_role("button", name="Sign out", exact=True).click()
+        sign_in(page, base, username)
+        for path, name in pages:
+            check(path, name)
     assert failures == {}, "\n".join(f"{k}: {v}" for k, v in failures.items())
 
 

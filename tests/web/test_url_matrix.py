@@ -58,6 +58,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "correct-entry": ("mine,visit", row(404, **CASEWORK)),
     "withdraw-entry": ("mine,visit", row(404, **CASEWORK)),
     "person-step": ("mine,step", row(404, **CASEWORK)),
+    "figures": ("", row(404, **FIGURES)),
+    "figures-download": ("json", row(404, **FIGURES)),
+    "figures-foi-pack": ("", row(404, analyst=200, senior_officer=200, foi_officer=200)),
     "audit-person": ("", row(404, auditor=200)),
     "audit-user": ("", row(404, auditor=200)),
     "circulation": ("mine", row(404)),  # no circulation: every role alike
@@ -104,7 +107,8 @@ def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict
     sharing.share_person(person_id=mine.pk, agency="housing", since=TODAY, until=TODAY,
                          purpose="Rehousing panel", notes="", by=users["supervisor"])
     args = {"": [], "mine": [mine.pk], "theirs": [theirs.pk], "user": [officer.pk],
-            "mine,visit": [mine.pk, visit.pk], "mine,step": [mine.pk, "visit"]}
+            "mine,visit": [mine.pk, visit.pk], "mine,step": [mine.pk, "visit"],
+            "json": ["json"]}
     return {"users": users, "args": args}
 
 

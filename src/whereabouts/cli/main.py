@@ -111,6 +111,67 @@ def cmd_missing(args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(data: bytes, output: str | None) -> None:
+    if output:
+        with open(output, "wb") as f:
+            f.write(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    import json
+
+    from whereabouts.clock import today
+    from whereabouts.reports import export
+    from whereabouts.reports.figures import Scope
+    from whereabouts.reports.selectors import management_figures
+
+    as_at = args.as_at or today()
+    try:
+        report = management_figures(as_at, scope=Scope(region=args.region or "",
+                                                       force=args.force or ""),
+                                    first=args.start, via=" (command line)")
+    except (LookupError, ValueError) as exc:
+        print(f"report: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        data = (json.dumps(report, indent=2) + "\n").encode()
+    else:
+        header, rows = export.figures_table(report)
+        data = export.write(args.format, header, rows, notes=report["caveats"]) \
+            if args.format != "csv" else export.to_csv(header, rows)
+    _emit(data, args.output)
+    return 0
+
+
+def cmd_foi(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.clock import today
+    from whereabouts.reports.figures import Scope
+    from whereabouts.reports.foi import build_pack, pack_zip
+
+    if args.threshold < 1:
+        print("foi: --threshold must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        pack = build_pack(args.as_at or today(), scope=Scope(region=args.region or "",
+                                                              force=args.force or ""),
+                          threshold=args.threshold, request_reference=args.reference)
+    except LookupError as exc:
+        print(f"foi: {exc}", file=sys.stderr)
+        return 2
+    with open(args.output, "wb") as f:
+        f.write(pack_zip(pack))
+    print(f"FOI response pack as at {pack.as_at} for {pack.scope.label} written to "
+          f"{args.output} ({sum(t.withheld for _, t in pack.tables.values())} figures withheld).")
+    return 0
+
+
 def cmd_missing_times(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -279,6 +340,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=["force", "region"], default="force")
     p.add_argument("--all", action="store_true", help="list those with none missing too")
     p.set_defaults(func=cmd_missing)
+
+    p = sub.add_parser("report", help="management figures as at a date (exact; use is logged)")
+    p.add_argument("action", choices=["missing"])
+    p.add_argument("--as-at", type=_date, help="the date (default: today)")
+    p.add_argument("--from", dest="start", type=_date,
+                   help="start of the period for episodes and breaches (default: 1 January)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--region", help="one region, e.g. \"West Midlands\"")
+    where.add_argument("--force", help="one force's slug, e.g. west-midlands")
+    p.add_argument("--format", choices=["json", "csv", "xlsx", "ods"], default="json")
+    p.add_argument("-o", "--output", help="write to this file (default: standard output)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("foi", help="an FOI response pack (zip) with disclosure control")
+    p.add_argument("--as-at", type=_date, help="the date (default: today)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--region")
+    where.add_argument("--force")
+    p.add_argument("--threshold", type=int, default=5,
+                   help="counts below this are shown as 'fewer than N' (default 5)")
+    p.add_argument("--reference", default="", help="the FOI request's reference")
+    p.add_argument("-o", "--output", required=True, help="the zip file to write")
+    p.set_defaults(func=cmd_foi)
 
     p = sub.add_parser("missing-times",
                        help="time to notice and to locate, per force or region, for a period")

@@ -22,7 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if policy.may(user, "shared.open"):
         items.append(("Shared with us", reverse("shared")))
     if policy.may(user, "figures.view"):
-        items.append(("Time to notice and locate", reverse("missing-times")))
+        items += [("Figures", reverse("figures")),
+                  ("Time to notice and locate", reverse("missing-times"))]
     if policy.may(user, "audit.view"):
         items += [("Who looked at a person", reverse("audit-person")),
                   ("What a user looked at", reverse("audit-user"))]

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import access_views, audit_views, partner_views, search_views, views
+from . import access_views, audit_views, figures_views, partner_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,6 +14,9 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),
+    path("figures/", figures_views.figures, name="figures"),
+    path("figures/download.<slug:fmt>", figures_views.figures_download, name="figures-download"),
+    path("figures/foi-pack.zip", figures_views.foi_pack, name="figures-foi-pack"),
     path("people/<int:person_id>/timeline/", views.timeline, name="timeline"),
     path("people/<int:person_id>/correct/<int:event_id>/", views.correct_entry,
          name="correct-entry"),

@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""How fast the national figures answer as at a date, on the national scenario.
+
+    .venv/bin/python benchmarks/bench_report.py                # SQLite, in a temporary data dir
+    .venv/bin/python benchmarks/bench_report.py --postgres     # a throwaway PostgreSQL server
+
+Builds the full demo (about 55,000 people) in a fresh database, then times
+``management_figures`` for the nation at several dates: "cold" (nothing kept: every ledger
+read and every case put through the rules as at the date) and "warm" (asked again with the
+ledger unchanged, e.g. for another region of the same date). The target is under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_board import database, summary  # noqa: E402
+
+DATES = ("2017-09-30", "2017-11-06", "2012-03-31", "2016-12-31", "2017-06-30")
+
+
+def child(repeat: int) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "whereabouts.settings")
+    import datetime as dt
+
+    import django
+
+    django.setup()
+    from django.core.cache import cache
+
+    from whereabouts.demo.build import build_demo
+    from whereabouts.reports.figures import Scope
+    from whereabouts.reports.selectors import management_figures
+
+    build_demo(seed=2017, scale=1.0, fresh=True, progress=lambda line: None)
+    cold, warm, total = [], [], 0
+    for _ in range(repeat):
+        for day in DATES:
+            as_at = dt.date.fromisoformat(day)
+            cache.clear()
+            start = time.perf_counter()
+            report = management_figures(as_at)
+            cold.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            management_figures(as_at, scope=Scope(region="West Midlands"))
+            warm.append(time.perf_counter() - start)
+            total = report["total"]["registered"]
+    print(json.dumps({"registered": total, "cold": summary(cold), "warm": summary(warm)}))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.repeat)
+        return 0
+    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
+        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    engine = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"National figures, national scenario on {engine} ({result['registered']} registered "
+          f"as at the last date)")
+    for name in ("cold", "warm"):
+        r = result[name]
+        print(f"  {name:5} median {r['median_ms']:7.1f} ms   p95 {r['p95_ms']:7.1f} ms   "
+              f"slowest {r['max_ms']:7.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
