@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -101,18 +102,23 @@ def breach_figures(first: dt.date, last: dt.date, *, by: str = "force") -> dict[
     return figures
 
 
-def episodes_by_person(as_at: dt.date) -> dict[int, tuple[str, list[Episode]]]:
-    """Every person's episodes from entries effective on or before ``as_at``, with the force.
+def episodes_by_person(as_at: dt.date, person_ids: Iterable[int] | None = None
+                       ) -> dict[int, tuple[str, list[Episode]]]:
+    """Every person's episodes from entries effective on or before ``as_at``, with the force
+    (only these people's, when ``person_ids`` is given).
 
     Entries that take effect later are left out, so the answer for a date does not change
     when later events are recorded.
     """
+    events = Event.objects.all()
+    if person_ids is not None:
+        events = events.filter(person_id__in=list(person_ids))
     superseded = set(
-        Event.objects.filter(supersedes__isnull=False).values_list("supersedes_id", flat=True)
+        events.filter(supersedes__isnull=False).values_list("supersedes_id", flat=True)
     )
     rows = (
-        Event.objects.filter(kind__in=(EventKind.MISSING_RECORDED, EventKind.MISSING_LOCATED),
-                             effective_date__lte=as_at)
+        events.filter(kind__in=(EventKind.MISSING_RECORDED, EventKind.MISSING_LOCATED),
+                      effective_date__lte=as_at)
         .order_by("person_id", "effective_date", "id")
         .values_list("pk", "person_id", "person__force_id", "kind", "effective_date", "details")
     )

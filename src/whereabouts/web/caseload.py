@@ -30,9 +30,8 @@ SHOW = {
 
 def missing_now(person_ids: set[int] | None, as_at: dt.date) -> set[int]:
     """Of these people (None: everyone), those with an episode open as at the date."""
-    return {pid for pid, (_, episodes) in episodes_by_person(as_at).items()
-            if (person_ids is None or pid in person_ids)
-            and any(e.open_on(as_at) for e in episodes)}
+    return {pid for pid, (_, episodes) in episodes_by_person(as_at, person_ids).items()
+            if any(e.open_on(as_at) for e in episodes)}
 
 
 def checks_open(people: QuerySet[Person]) -> set[int]:
