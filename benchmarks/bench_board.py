@@ -53,6 +53,29 @@ def summary(times: list[float]) -> dict[str, float]:
             "max_ms": 1000 * ordered[-1]}
 
 
+def run_benchmark(script: str, prefix: str, child: object, *, repeat_default: int = 30
+                  ) -> tuple[argparse.Namespace, dict]:
+    """The shared shape of a page benchmark: parse ``--postgres``/``--repeat``; as the child,
+    run ``child(repeat)``; otherwise run ``script`` as a child in a fresh data directory (and
+    a throwaway PostgreSQL server if asked) and return the JSON it printed last."""
+    parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__.split("\n")[0])
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--repeat", type=int, default=repeat_default)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.repeat)  # type: ignore[operator]
+        raise SystemExit(0)
+    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
+        env.pop("DATABASE_URL", None)
+        if url:
+            env["DATABASE_URL"] = url
+        out = subprocess.run([sys.executable, script, "--child", "--repeat", str(args.repeat)],
+                             env=env, capture_output=True, text=True, check=True).stdout
+    return args, json.loads(out.strip().splitlines()[-1])
+
+
 def child(repeat: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "whereabouts.settings")
     import django
@@ -92,22 +115,7 @@ def child(repeat: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.repeat)
-        return 0
-    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix="bench-board-") as tmp:
-        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
-                             env=env, capture_output=True, text=True, check=True).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    args, result = run_benchmark(__file__, "bench-board-", child)
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Missing board, national scenario on {engine}: {result['rows']} open episodes shown")
     for name in ("page", "selector", "cold page"):

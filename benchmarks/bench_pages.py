@@ -15,15 +15,12 @@ and caseload p95 under 100 ms.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 
-from bench_board import database, summary
+from bench_board import run_benchmark, summary
 
 
 def child(repeat: int) -> None:
@@ -68,22 +65,7 @@ def child(repeat: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--repeat", type=int, default=30)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.repeat)
-        return 0
-    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
-        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
-                             env=env, capture_output=True, text=True, check=True).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    args, result = run_benchmark(__file__, "bench-pages-", child, repeat_default=30)
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"Pages, national scenario on {engine} (om.demo has {result['caseload']} people):")
     for label, r in result["pages"].items():

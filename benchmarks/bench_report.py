@@ -12,17 +12,14 @@ ledger unchanged, e.g. for another region of the same date). The target is under
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_board import database, summary  # noqa: E402
+from bench_board import run_benchmark, summary  # noqa: E402
 
 DATES = ("2017-09-30", "2017-11-06", "2012-03-31", "2016-12-31", "2017-06-30")
 
@@ -57,22 +54,7 @@ def child(repeat: int) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--repeat", type=int, default=2)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        child(args.repeat)
-        return 0
-    with database(args.postgres) as url, tempfile.TemporaryDirectory(prefix="bench-report-") as tmp:
-        env = dict(os.environ, WHEREABOUTS_DATA_DIR=tmp, WHEREABOUTS_TODAY="2017-11-06")
-        env.pop("DATABASE_URL", None)
-        if url:
-            env["DATABASE_URL"] = url
-        out = subprocess.run([sys.executable, __file__, "--child", "--repeat", str(args.repeat)],
-                             env=env, capture_output=True, text=True, check=True).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    args, result = run_benchmark(__file__, "bench-report-", child, repeat_default=2)
     engine = "PostgreSQL" if args.postgres else "SQLite"
     print(f"National figures, national scenario on {engine} ({result['registered']} registered "
           f"as at the last date)")

@@ -53,16 +53,7 @@ def _locked_person(actor: AbstractBaseUser, person_id: int) -> Person:
 
 
 def _text(value: Any, field: str, *, required: bool = True, max_length: int = TEXT_LENGTH) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidInput(field, "must be text")
-    value = value.strip()
-    if required and not value:
-        raise InvalidInput(field, "is required")
-    if len(value) > max_length:
-        raise InvalidInput(field, f"must be at most {max_length} characters")
-    return value
+    return register.checked_text(value, field, required=required, max_length=max_length)
 
 
 def _choice(value: Any, field: str, choices: tuple[str, ...]) -> str:

@@ -34,7 +34,8 @@ from .models import Disposal as DisposalRow
 from .search_keys import refresh_person as refresh_search_keys
 
 
-def _text(value: Any, field: str, *, required: bool = True, max_length: int = 150) -> str:
+def checked_text(value: Any, field: str, *, required: bool = True, max_length: int = 150) -> str:
+    """Text input stripped, or refused naming the field (not text, missing, too long)."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -62,7 +63,7 @@ class DisposalInput:
 
 def check_disposal(disposal: DisposalInput, *, field: str = "disposal") -> DisposalInput:
     """The same rules the legislation engine applies to a disposal, with field-named errors."""
-    _text(disposal.offence, f"{field}.offence", max_length=200)
+    checked_text(disposal.offence, f"{field}.offence", max_length=200)
     if disposal.kind not in DisposalKind.values:
         raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(DisposalKind.values)}")
     months_needed = (disposal.kind == DisposalKind.IMPRISONMENT and not disposal.life) or (
@@ -101,10 +102,10 @@ def _check_addresses(addresses: Iterable[AddressInput]) -> list[AddressInput]:
         field = f"addresses[{i}]"
         if address.kind not in AddressKind.values:
             raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(AddressKind.values)}")
-        _text(address.line1, f"{field}.line1", max_length=120)
-        _text(address.town, f"{field}.town", max_length=80)
-        _text(address.line2, f"{field}.line2", required=False, max_length=120)
-        _text(address.postcode, f"{field}.postcode", required=False, max_length=10)
+        checked_text(address.line1, f"{field}.line1", max_length=120)
+        checked_text(address.town, f"{field}.town", max_length=80)
+        checked_text(address.line2, f"{field}.line2", required=False, max_length=120)
+        checked_text(address.postcode, f"{field}.postcode", required=False, max_length=10)
         checked.append(address)
     return checked
 
@@ -136,21 +137,22 @@ def person_register(
         force_row = Force.objects.get(slug=force)
     except Force.DoesNotExist:
         raise InvalidInput("force", f"no force has the slug {force!r}") from None
-    reference = _text(reference, "reference", max_length=20)
+    reference = checked_text(reference, "reference", max_length=20)
     if Person.objects.filter(reference=reference).exists():
         raise InvalidInput("reference", f"{reference!r} is already used")
     now = timezone.now()
     person = Person.objects.create(
         reference=reference,
         force=force_row,
-        family_name=_text(family_name, "family_name", max_length=100),
-        given_names=_text(given_names, "given_names"),
+        family_name=checked_text(family_name, "family_name", max_length=100),
+        given_names=checked_text(given_names, "given_names"),
         date_of_birth=dob,
         sex=sex,
-        pnc_id=_text(pnc_id, "pnc_id", required=False, max_length=20),
-        cro_number=_text(cro_number, "cro_number", required=False, max_length=20),
-        ni_number=_text(ni_number, "ni_number", required=False, max_length=13),
-        passport_number=_text(passport_number, "passport_number", required=False, max_length=20),
+        pnc_id=checked_text(pnc_id, "pnc_id", required=False, max_length=20),
+        cro_number=checked_text(cro_number, "cro_number", required=False, max_length=20),
+        ni_number=checked_text(ni_number, "ni_number", required=False, max_length=13),
+        passport_number=checked_text(passport_number, "passport_number", required=False,
+                                     max_length=20),
         created_at=now,
         created_by=recorded_by,
     )

@@ -290,24 +290,6 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          "Change notification recorded", "always", EventKind.NOTIFICATION_CHANGE, "record"),
     Step("travel", "Record notice of foreign travel", TravelForm, recording.record_travel,
          CASEWORK, "Travel notice recorded", "always", EventKind.NOTIFICATION_TRAVEL, "record"),
-    Step("custody-start", "Record going into custody", _movement("Prison or police station"),
-         partial(recording.record_movement, kind=EventKind.CUSTODY_START), CASEWORK,
-         "Custody recorded", "always", EventKind.CUSTODY_START, "record"),
-    Step("custody-end", "Record release from custody", _movement("Released from"),
-         partial(recording.record_movement, kind=EventKind.CUSTODY_END), CASEWORK,
-         "Release recorded", "always", EventKind.CUSTODY_END, "record"),
-    Step("hospital-start", "Record detention in hospital", _movement("Hospital"),
-         partial(recording.record_movement, kind=EventKind.HOSPITAL_START), CASEWORK,
-         "Detention in hospital recorded", "always", EventKind.HOSPITAL_START, "record"),
-    Step("hospital-end", "Record discharge from hospital", _movement("Discharged from"),
-         partial(recording.record_movement, kind=EventKind.HOSPITAL_END), CASEWORK,
-         "Discharge recorded", "always", EventKind.HOSPITAL_END, "record"),
-    Step("abroad-start", "Record leaving the UK", _movement("Country"),
-         partial(recording.record_movement, kind=EventKind.ABROAD_START), CASEWORK,
-         "Departure recorded", "always", EventKind.ABROAD_START, "record"),
-    Step("abroad-end", "Record return to the UK", _movement("Returned from"),
-         partial(recording.record_movement, kind=EventKind.ABROAD_END), CASEWORK,
-         "Return recorded", "always", EventKind.ABROAD_END, "record"),
     Step("visit", "Record a home visit", VisitForm, services.record_visit, CASEWORK,
          "Visit recorded", "always", EventKind.VISIT, "record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
@@ -337,6 +319,26 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          "Breach outcome recorded", "has_breach"),
 )}
 
+
+#: Into and out of custody or hospital, and leaving and returning to the UK: one step each.
+MOVEMENT_STEPS = (
+    ("custody-start", EventKind.CUSTODY_START, "Record going into custody",
+     "Prison or police station", "Custody recorded"),
+    ("custody-end", EventKind.CUSTODY_END, "Record release from custody", "Released from",
+     "Release recorded"),
+    ("hospital-start", EventKind.HOSPITAL_START, "Record detention in hospital", "Hospital",
+     "Detention in hospital recorded"),
+    ("hospital-end", EventKind.HOSPITAL_END, "Record discharge from hospital",
+     "Discharged from", "Discharge recorded"),
+    ("abroad-start", EventKind.ABROAD_START, "Record leaving the UK", "Country",
+     "Departure recorded"),
+    ("abroad-end", EventKind.ABROAD_END, "Record return to the UK", "Returned from",
+     "Return recorded"),
+)
+STEPS.update({slug: Step(slug, title, _movement(place),
+                         partial(recording.record_movement, kind=kind), CASEWORK, done, "always",
+                         kind, "record")
+              for slug, kind, title, place, done in MOVEMENT_STEPS})
 
 #: The step that corrects each kind of entry, and the service a correction calls.
 CORRECTIONS: dict[str, tuple[Step, Callable[..., object]]] = {

@@ -320,14 +320,22 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
         "correctable": set(CORRECTIONS) if correcting else set()})
 
 
-@login_required
-def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
-    """Correct an entry: the same form, filled in as it stands, and why it changes."""
+def _entry_to_change(request: HttpRequest, person_id: int, event_id: int
+                     ) -> tuple[Person, Event]:
+    """The person and one of their entries that this user may correct or withdraw: a kind
+    the pages correct, not already superseded, in a force the user records for."""
     person = _person(request, person_id)
     old = Event.objects.filter(pk=event_id, person=person).prefetch_related("addresses").first()
     if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
             request.user, person) or Event.objects.filter(supersedes=old).exists()):
         raise Http404
+    return person, old
+
+
+@login_required
+def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
+    """Correct an entry: the same form, filled in as it stands, and why it changes."""
+    person, old = _entry_to_change(request, person_id, event_id)
     step, service = CORRECTIONS[old.kind]
     form_class = type("CorrectionForm", (step.form,), {
         "reason": forms.CharField(label="Why it is corrected", max_length=2000,
@@ -363,11 +371,7 @@ class WithdrawEntryForm(forms.Form):
 
 @login_required
 def withdraw_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpResponse:
-    person = _person(request, person_id)
-    old = Event.objects.filter(pk=event_id, person=person).first()
-    if (old is None or old.kind not in CORRECTIONS or not policy.can_record_events(
-            request.user, person) or Event.objects.filter(supersedes=old).exists()):
-        raise Http404
+    person, old = _entry_to_change(request, person_id, event_id)
     form = WithdrawEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
