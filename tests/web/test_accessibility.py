@@ -94,6 +94,7 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         (f"/people/{pid}/", "person"), (f"/people/{pid}/timeline/", "timeline"),
         (f"/people/{pid}/do/review/", "review form"),
         (f"/people/{pid}/do/notify-change/", "change notification form"),
+        (f"/people/{pid}/do/identity/", "identity correction form"),
         ("/missing/", "missing board"), ("/missing/?flagged=1&sort=risk", "board filtered"),
         ("/missing/times/", "time to notice and locate"),
         (f"/people/{pid}/circulation/", "circulation bulletin"),

@@ -192,3 +192,98 @@ def test_the_timeline_and_corrections_are_for_casework_in_the_force(client, make
                 reverse("correct-entry", args=[convicted.pk, notified.pk]),
                 reverse("withdraw-entry", args=[convicted.pk, notified.pk])):
         assert client.get(url).status_code == status, url
+
+
+IDENTITY = {"family_name": "Brown", "given_names": "Alex", **date("date_of_birth", "1980-05-01"),
+            "reason": "Misspelt at registration; passport seen on a visit"}
+
+
+def test_the_identity_form_starts_with_the_record_as_it_stands(client, officer, convicted):
+    client.force_login(officer)
+    form = client.get(step(convicted, "identity")).context["form"]
+    assert form.initial["family_name"] == "Brown"
+    assert form.initial["date_of_birth"] == dt.date(1980, 5, 1)
+
+
+def test_a_corrected_name_and_date_of_birth_change_the_record_and_keep_the_old(
+        client, officer, convicted):
+    client.force_login(officer)
+    response = client.post(step(convicted, "identity"), {
+        **IDENTITY, "family_name": "Browne", **date("date_of_birth", "1980-01-05")})
+    assert response.status_code == 302
+    convicted.refresh_from_db()
+    assert (convicted.family_name, convicted.date_of_birth) == ("Browne", dt.date(1980, 1, 5))
+    entry = Event.objects.get(person=convicted, kind="identity")
+    assert entry.details == {"family_name": "Browne", "date_of_birth": "1980-01-05"}
+    assert entry.reason == IDENTITY["reason"]
+    assert entry.recorded_by == officer
+    timeline = client.get(reverse("timeline", args=[convicted.pk])).content.decode()
+    assert "Browne" in timeline and "passport seen on a visit" in timeline
+    assert AuditEntry.objects.filter(person_id=convicted.pk, actor=officer,
+                                     what__contains="recorded identity").exists()
+
+
+def test_the_new_name_is_found_by_search_and_the_old_one_is_not(client, officer, convicted):
+    client.force_login(officer)
+    client.post(step(convicted, "identity"), {**IDENTITY, "family_name": "Okonkwo"})
+    found = client.get(reverse("search"), {"name": "Okonkwo"}).content.decode()
+    assert convicted.reference in found
+    old = client.get(reverse("search"), {"name": "Brown"}).content.decode()
+    assert convicted.reference not in old
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    pytest.param({}, "family_name", "nothing differs",
+                 id="an identity form that changes nothing is refused"),
+    pytest.param({"family_name": "  "}, "family_name", "Enter family name",
+                 id="a blank family name is refused"),
+    pytest.param({"family_name": "X" * 101}, "family_name", "at most 100",
+                 id="a family name longer than 100 characters is refused"),
+    pytest.param({"reason": ""}, "reason", "Enter why the record changes",
+                 id="an identity correction without a reason is refused"),
+    pytest.param(date("date_of_birth", "2024-03-02"), "date_of_birth",
+                 "after the first entry in their ledger",
+                 id="a date of birth after the first ledger entry is refused"),
+    pytest.param(date("date_of_birth", "2030-01-01"), "date_of_birth", "future",
+                 id="a date of birth in the future is refused"),
+])
+def test_a_bad_identity_correction_names_the_field_and_changes_nothing(
+        client, officer, convicted, fields, field, message):
+    client.force_login(officer)
+    before = Event.objects.count()
+    response = client.post(step(convicted, "identity"), {**IDENTITY, **fields})
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors.get(field, []))
+    assert message.lower() in errors.lower(), errors
+    assert Event.objects.count() == before
+    convicted.refresh_from_db()
+    assert convicted.family_name == "Brown"
+    html = response.content.decode()
+    assert "govuk-error-summary" in html
+
+
+def test_another_name_is_recorded_shown_and_searched(client, officer, convicted):
+    client.force_login(officer)
+    response = client.post(step(convicted, "alias"), {
+        "family_name": "O'Hara <b>", "given_names": "Sam", **date("used_from", "2019-02-01"),
+        "note": "Given on arrest"})
+    assert response.status_code == 302
+    alias = convicted.aliases.get()
+    assert (alias.family_name, alias.used_from) == ("O'Hara <b>", dt.date(2019, 2, 1))
+    page = client.get(reverse("person", args=[convicted.pk])).content.decode()
+    assert "O&#x27;Hara &lt;b&gt;" in page and "O'Hara <b>" not in page
+    found = client.get(reverse("search"), {"name": "O'Hara"}).content.decode()
+    assert convicted.reference in found
+    again = client.post(step(convicted, "alias"), {"family_name": "o'hara <b>",
+                                                   "given_names": "SAM"})
+    assert "already recorded" in " ".join(again.context["form"].errors["family_name"])
+    assert convicted.aliases.count() == 1
+
+
+def test_an_alias_used_until_before_it_was_used_from_is_refused(client, officer, convicted):
+    client.force_login(officer)
+    response = client.post(step(convicted, "alias"), {
+        "family_name": "Smith", "given_names": "Sam", **date("used_from", "2020-01-01"),
+        **date("used_to", "2019-01-01")})
+    assert "before" in " ".join(response.context["form"].errors["used_to"])
+    assert not convicted.aliases.exists()

@@ -49,7 +49,7 @@ WHO_MAY_OPEN = {
     "notify-initial": CASEWORK, "notify-periodic": CASEWORK, "notify-change": CASEWORK,
     "travel": CASEWORK, "custody-start": CASEWORK, "custody-end": CASEWORK,
     "hospital-start": CASEWORK, "hospital-end": CASEWORK, "abroad-start": CASEWORK,
-    "abroad-end": CASEWORK,
+    "abroad-end": CASEWORK, "identity": CASEWORK, "alias": CASEWORK,
     "visit": {"offender_manager", "supervisor", "senior_officer"},
     "check": {"offender_manager", "supervisor", "senior_officer"},
     "check-found": {"offender_manager", "supervisor", "senior_officer"},

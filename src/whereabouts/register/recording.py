@@ -189,3 +189,72 @@ def correct_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
         effective_date=parse_date(visited_on, "visited_on"), today=today, recorded_by=actor,
         source="web", details={"outcome": outcome, "note": note}, supersedes=supersedes,
         reason=reason)
+
+
+#: The identity fields an officer may correct from the pages, with their longest lengths.
+IDENTITY_FIELDS = {"family_name": 100, "given_names": 150, "date_of_birth": None,
+                   "pnc_id": 20, "cro_number": 20, "ni_number": 13, "passport_number": 20}
+
+
+@transaction.atomic
+def record_identity(*, person_id: int, reason: str, actor: AbstractBaseUser, today: dt.date,
+                    **values: object) -> Event:
+    """Correct who the person is: names, date of birth or identifiers.
+
+    Only the fields that differ from the record as it stands are written, as one identity
+    entry with the reason; the earlier values stay in the ledger (the registration and
+    earlier identity entries). A date of birth after the first entry in the ledger is
+    refused, since the ledger would then begin before they were born.
+    """
+    person = _person(actor, person_id)
+    unknown = set(values) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not an identity field")
+    reason = services.checked_text(reason, "reason", max_length=2000)
+    changed: dict[str, object] = {}
+    for name, longest in IDENTITY_FIELDS.items():
+        if name not in values:
+            continue
+        if longest is None:
+            value: object = parse_date(values[name], name)  # type: ignore[arg-type]
+        else:
+            value = services.checked_text(values[name], name, max_length=longest,
+                                          required=name in ("family_name", "given_names"))
+        if value != getattr(person, name):
+            changed[name] = value
+    if not changed:
+        raise InvalidInput("family_name", "nothing differs from the record as it stands: "
+                                          "change at least one detail")
+    born = changed.get("date_of_birth")
+    if isinstance(born, dt.date):
+        if born > today:
+            raise InvalidInput("date_of_birth", f"{born} is in the future")
+        first = person.events.order_by("effective_date").values_list(
+            "effective_date", flat=True).first()
+        if first is not None and born > first:
+            raise InvalidInput("date_of_birth", f"{born} is after the first entry in their "
+                                                f"ledger ({first})")
+    return services.event_record(person_id=person.pk, kind=EventKind.IDENTITY,
+                                 effective_date=today, today=today, recorded_by=actor,
+                                 source="web", details=changed, reason=reason)
+
+
+@transaction.atomic
+def record_alias(*, person_id: int, family_name: str, given_names: str,
+                 actor: AbstractBaseUser, today: dt.date, used_from: dt.date | None = None,
+                 used_to: dt.date | None = None, note: str = "") -> Event:
+    """Another name the person uses or has used (s.83(5)(a)): searched like their own."""
+    person = _person(actor, person_id)
+    family = services.checked_text(family_name, "family_name", max_length=100)
+    given = services.checked_text(given_names, "given_names")
+    if used_from and used_to and used_to < used_from:
+        raise InvalidInput("used_to", f"{used_to} is before {used_from}")
+    for name, when in (("used_from", used_from), ("used_to", used_to)):
+        if when and when > today:
+            raise InvalidInput(name, f"{when} is in the future")
+    if person.aliases.filter(family_name__iexact=family, given_names__iexact=given).exists():
+        raise InvalidInput("family_name", f"{given} {family} is already recorded as an alias")
+    return services.event_record(person_id=person.pk, kind=EventKind.IDENTITY,
+                                 effective_date=today, today=today, recorded_by=actor,
+                                 source="web", details={}, reason=note.strip(),
+                                 aliases=[(family, given, used_from, used_to)])

@@ -255,7 +255,8 @@ def event_record(
         _check_sequence(person, kind, when, ignore=old)
     if kind == EventKind.ASSIGNMENT:
         _apply_assignment(person, clean)
-    if kind == EventKind.IDENTITY:
+    aliases = list(aliases)
+    if kind == EventKind.IDENTITY and (clean or not aliases):
         _apply_identity(person, clean)
 
     event = Event.objects.create(
@@ -307,7 +308,8 @@ def _apply_assignment(person: Person, details: dict[str, Any]) -> None:
 def _apply_identity(person: Person, details: dict[str, Any]) -> None:
     """Keep the cached current identity in step with the latest identity event."""
     if not details:
-        raise InvalidInput("details", "an identity entry must change at least one field")
+        raise InvalidInput("details", "an identity entry must change at least one field "
+                                      "or add an alias")
     for name, value in details.items():
         setattr(person, name, dt.date.fromisoformat(value) if name == "date_of_birth" else value)
     person.save(update_fields=list(details))

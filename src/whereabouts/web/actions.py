@@ -247,6 +247,33 @@ class TravelForm(StepForm):
     station = _text("Police station", required=False)
 
 
+class IdentityForm(StepForm):
+    family_name = _text("Family name")
+    given_names = _text("Given names")
+    date_of_birth = DateField(label="Date of birth")
+    pnc_id = _text("PNC ID", required=False)
+    cro_number = _text("CRO number", required=False)
+    ni_number = _text("National Insurance number", required=False)
+    passport_number = _text("Passport number", required=False)
+    reason = _text("Why the record changes", long=True,
+                   help_text="For example: the name was misspelt at registration; the date of "
+                             "birth is confirmed by a passport seen on a visit.")
+
+
+class AliasForm(StepForm):
+    family_name = _text("Family name they use or used")
+    given_names = _text("Given names they use or used")
+    used_from = DateField(label="Used from", required=False)
+    used_to = DateField(label="Used until", required=False,
+                        help_text="Leave blank if they still use it.")
+    note = _text("Where the name came from", required=False, long=True)
+
+
+def identity_initial(person: Person) -> dict[str, Any]:
+    """The identity form starts with the record as it stands."""
+    return {name: getattr(person, name) for name in recording.IDENTITY_FIELDS}
+
+
 class MovementForm(StepForm):
     on = DateField(label="Date")
     place = _text("Where")
@@ -272,6 +299,7 @@ class Step:
     #            "has_episode", "has_breach"
     kind: str = ""  # the ledger entry it writes, for a step that can correct one
     group: str = "missing"  # "record" steps are listed apart from the missing path
+    initial: Callable[[Person], dict[str, Any]] | None = None  # the form's starting values
 
 
 CASEWORK = tuple(policy.CASEWORK_ROLES)
@@ -292,6 +320,11 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          CASEWORK, "Travel notice recorded", "always", EventKind.NOTIFICATION_TRAVEL, "record"),
     Step("visit", "Record a home visit", VisitForm, services.record_visit, CASEWORK,
          "Visit recorded", "always", EventKind.VISIT, "record"),
+    Step("identity", "Correct name, date of birth or identifiers", IdentityForm,
+         recording.record_identity, CASEWORK, "Identity corrected; the earlier details stay "
+         "in the timeline", "always", group="record", initial=identity_initial),
+    Step("alias", "Record another name used", AliasForm, recording.record_alias, CASEWORK,
+         "Other name recorded", "always", group="record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
          CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
     Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,

@@ -201,8 +201,10 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
                 messages.success(request, spec.done)
                 return redirect("person", person.pk)
     else:
-        form = spec.form(person=person, initial={name: as_at for name in
-                                                 date_fields(spec.form(person=person))})
+        initial: dict[str, Any] = {name: as_at for name in
+                                   date_fields(spec.form(person=person))}
+        initial.update(spec.initial(person) if spec.initial else {})
+        form = spec.form(person=person, initial=initial)
         _log(request, person, f"opened the form: {spec.title.lower()}")
     return render(request, "web/person_step.html",
                   {"person": person, "step": spec, "form": form, "as_at": as_at})
@@ -301,7 +303,7 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
     group = request.GET.get("kind", "") if request.GET.get("kind") in TIMELINE_GROUPS else ""
     entries = list(person.events.select_related("recorded_by", "supersedes")
-                   .prefetch_related("addresses").order_by("-effective_date", "-id"))
+                   .prefetch_related("addresses", "aliases").order_by("-effective_date", "-id"))
     replaced = {e.supersedes_id: e for e in entries if e.supersedes_id}
     test = TIMELINE_GROUPS[group][1]
     if group == "corrections":
