@@ -83,8 +83,10 @@ def make_user(db: Any) -> Callable[..., Any]:
 
     from whereabouts.access.models import StaffProfile
     from whereabouts.register.forces import ensure_forces
+    from whereabouts.register.postcodes import ensure_postcode_districts
 
     ensure_forces()  # a transactional test's flush empties the reference tables too
+    ensure_postcode_districts()
 
     def make(username: str, role: str | None, force: str | None = "west-midlands", *,
              device: bool = True) -> Any:

@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from whereabouts.access.models import AuditEntry
 from whereabouts.register import services
+from whereabouts.register.models import Transfer
 from whereabouts.register.services import AddressInput, DisposalInput
+from whereabouts.register.transfers import cancel_transfer
 
 from ..conftest import TODAY
 
@@ -45,6 +47,11 @@ def people(make_person: Any, make_user: Any) -> dict[str, Any]:
                             given_names="John", dob="1980-05-01", pnc_id="02/765432A",
                             ni_number="QQ654321A")
     home(elsewhere, "notification.initial", "2019-01-10", "B12 9QT")
+    # A West Midlands postcode opens a transfer there; Staffordshire cancels it (a bail
+    # address), so the person stays theirs alone, with a postcode West Midlands people share.
+    cancel_transfer(transfer_id=Transfer.objects.get(person=elsewhere).pk, today=TODAY,
+                    reason="Bail address only", actor=make_user("sup.st", "supervisor",
+                                                                force="staffordshire"))
     return {"smith": smith, "jones": jones, "thompson": thompson, "obrien": obrien,
             "mover": mover, "elsewhere": elsewhere, "supervisor": make_user("sup.wm", "supervisor")}
 

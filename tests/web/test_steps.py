@@ -50,6 +50,7 @@ WHO_MAY_OPEN = {
     "travel": CASEWORK, "custody-start": CASEWORK, "custody-end": CASEWORK,
     "hospital-start": CASEWORK, "hospital-end": CASEWORK, "abroad-start": CASEWORK,
     "abroad-end": CASEWORK, "identity": CASEWORK, "alias": CASEWORK,
+    "transfer": {"supervisor", "senior_officer"},
     "visit": {"offender_manager", "supervisor", "senior_officer"},
     "check": {"offender_manager", "supervisor", "senior_officer"},
     "check-found": {"offender_manager", "supervisor", "senior_officer"},

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from whereabouts.access.models import StaffProfile
 from whereabouts.register import services
+from whereabouts.register.models import Transfer
 
 from ..conftest import TODAY
 
@@ -65,6 +66,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "audit-user": ("", row(404, auditor=200)),
     "circulation": ("mine", row(404)),  # no circulation: every role alike
     "circulation-json": ("mine", row(404)),
+    "transfers": ("", row(404, **CASEWORK)),
+    "transfer-accept": ("incoming", row(404, **SUPERVISING)),
+    "transfer-cancel": ("outgoing", row(404, **SUPERVISING)),
+    "inbox": ("", row(404, **CASEWORK)),
+    "inbox-item": ("circulated", row(404, **CASEWORK)),
+    "inbox-acknowledge": ("circulated", row(405)),  # POST only
 }
 
 
@@ -88,6 +95,16 @@ def test_every_url_has_a_row_in_the_matrix():
     assert not stale, f"rows for URLs that no longer exist: {stale}"
 
 
+def moving(person: Any, postcode: str) -> None:
+    """A notification of a home address in another force's area: a transfer opens."""
+    services.event_record(person_id=person.pk, kind="notification.change", effective_date=TODAY,
+                          today=TODAY, recorded_by=None, source="test",
+                          details={"change": "home_address"},
+                          addresses=[services.AddressInput(kind="home", line1="1 New Road",
+                                                           town="Elsewhere",
+                                                           postcode=postcode)])
+
+
 @pytest.fixture
 def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict[str, Any]:
     from whereabouts.access import sharing
@@ -106,9 +123,23 @@ def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict
                                   details={"outcome": "seen_at_home"})
     sharing.share_person(person_id=mine.pk, agency="housing", since=TODAY, until=TODAY,
                          purpose="Rehousing panel", notes="", by=users["supervisor"])
+    incoming = make_person(force="staffordshire", manager=None)  # moving into West Midlands
+    moving(incoming, "B23 6AB")
+    outgoing = make_person()  # moving out, to Staffordshire
+    moving(outgoing, "ST1 2AB")
+    lost = make_person(force="staffordshire", manager=None)  # circulated to every force
+    for kind, details in (("missing.recorded", {"missing_since": "2024-05-01", "basis": "Gone",
+                                                "risk": "high"}),
+                          ("circulation.sent", {"scope": "national", "reference": "PNC/1"})):
+        circulated = services.event_record(person_id=lost.pk, kind=kind, effective_date=TODAY,
+                                           today=TODAY, recorded_by=None, source="test",
+                                           details=details)
     args = {"": [], "mine": [mine.pk], "theirs": [theirs.pk], "user": [officer.pk],
             "mine,visit": [mine.pk, visit.pk], "mine,step": [mine.pk, "visit"],
-            "json": ["json"]}
+            "json": ["json"],
+            "incoming": [Transfer.objects.get(person=incoming).pk],
+            "outgoing": [Transfer.objects.get(person=outgoing).pk],
+            "circulated": [circulated.pk]}
     return {"users": users, "args": args}
 
 

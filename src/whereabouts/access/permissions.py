@@ -27,6 +27,10 @@ PERMISSIONS: dict[str, str] = {
     "people.search_all_forces": "Search for people of every force (opening one still needs a "
                                 "reason)",
     "missing.board": "See the force's missing board",
+    "transfers.view": "See the transfers into and out of their force, and the circulations "
+                      "of missing people from every force (the inbox)",
+    "transfers.manage": "Accept a transfer into their force (assigning an offender manager), "
+                        "open or cancel one out of it",
     "share.create": "Share a person with a partner agency, for a period and a purpose",
     "shared.open": "Open the narrow partner view of the people shared with their agency",
     "figures.view": "See figures (time to notice and locate) that name nobody",
@@ -36,14 +40,15 @@ PERMISSIONS: dict[str, str] = {
 }
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
-                       "people.caseload", "people.search", "missing.board", "figures.view"})
+                       "people.caseload", "people.search", "missing.board", "figures.view",
+                       "transfers.view"})
 
 #: Role value (``access.models.Role``) -> the permissions it holds. Nothing is implied: a
 #: role not listed, or a user without a role, holds nothing.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "offender_manager": _CASEWORK,
-    "supervisor": _CASEWORK | {"share.create"},
-    "senior_officer": _CASEWORK | {"share.create"},
+    "supervisor": _CASEWORK | {"share.create", "transfers.manage"},
+    "senior_officer": _CASEWORK | {"share.create", "transfers.manage"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),
     "analyst": frozenset({"figures.view"}),
     "foi_officer": frozenset({"figures.view", "foi.answer"}),

@@ -3,7 +3,9 @@
 What each role may do is data, in ``access.permissions``; this module applies it to people:
 
 - Casework roles (offender managers, supervisors, senior officers) open anyone their own force
-  manages: within a force the whole unit shares its cases (cover, duty, supervision).
+  manages: within a force the whole unit shares its cases (cover, duty, supervision). A
+  person on their way in (a transfer waiting for the force to accept it) is seen by both
+  forces; recording stays with the sending force until the transfer is accepted.
 - A person of another force opens only after the user gives a reason (:func:`give_reason`):
   asked once per person per session, logged in the audit chain with the reason. Until then
   the person is "not found", exactly like one who does not exist.
@@ -19,9 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from whereabouts.register.models import Person
+from whereabouts.register.models import Person, Transfer, TransferState
 
 from . import audit, permissions
 from .models import AuditAction, StaffProfile
@@ -74,7 +76,9 @@ def visible_people(user: User) -> QuerySet[Person]:
     if profile is None:
         return Person.objects.none()
     if may(user, "person.open_own_force") and profile.force_id is not None:
-        return Person.objects.filter(force_id=profile.force_id)
+        incoming = Transfer.objects.filter(to_force_id=profile.force_id,
+                                           state=TransferState.PENDING).values("person_id")
+        return Person.objects.filter(Q(force_id=profile.force_id) | Q(pk__in=incoming))
     if may(user, "person.open_with_reason"):
         return Person.objects.filter(offender_manager_id=user.pk)
     return Person.objects.none()

@@ -287,6 +287,46 @@ def cmd_search_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reference_postcodes(args: argparse.Namespace) -> int:
+    """Replace the postcode-district-to-force table from a CSV; rejects to their own file."""
+    import csv
+
+    _setup_django()
+    _migrate()
+    from django.db import transaction
+
+    from whereabouts.register.models import Force
+    from whereabouts.register.postcodes import check_rows, replace_all
+
+    with open(args.file, newline="", encoding="utf-8-sig") as f:
+        reader = csv.DictReader(f)
+        missing = {"district", "force_slug"} - set(reader.fieldnames or [])
+        if missing:
+            print(f"{args.file}: the header lacks {', '.join(sorted(missing))} "
+                  "(columns: district,force_slug); nothing changed", file=sys.stderr)
+            return 2
+        rows = list(reader)
+    good, rejected = check_rows(rows, set(Force.objects.values_list("slug", flat=True)))
+    rejects = args.rejects or f"{args.file}.rejects.csv"
+    if rejected:
+        with open(rejects, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["line", "district", "force_slug", "reason"])
+            for r in rejected:
+                writer.writerow([r.line, r.row.get("district", ""), r.row.get("force_slug", ""),
+                                 r.reason])
+    if not good:
+        print(f"No good rows in {args.file}; nothing changed. "
+              f"{len(rejected)} rejected, in {rejects}.", file=sys.stderr)
+        return 1
+    with transaction.atomic():
+        size = replace_all(good, keep=["".join((r.row.get("district") or "").split()).upper()
+                                       for r in rejected])
+    print(f"Postcode districts: {size} loaded; {len(rejected)} rejected"
+          + (f", in {rejects}" if rejected else "") + ".")
+    return 0
+
+
 def cmd_manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -399,6 +439,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search-keys", help="rebuild every person's search keys (derived data)")
     p.set_defaults(func=cmd_search_keys)
+
+    p = sub.add_parser("reference-postcodes",
+                       help="replace the postcode district -> force table from a CSV")
+    p.add_argument("file", help="CSV with columns district,force_slug")
+    p.add_argument("--rejects", help="where to write rejected rows (default FILE.rejects.csv)")
+    p.set_defaults(func=cmd_reference_postcodes)
 
     p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
     p.set_defaults(func=cmd_frontend)

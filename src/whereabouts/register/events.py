@@ -117,6 +117,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "next_action_by": Field(dt.date),
         # ``owner_assigned`` actions name the new owner of the episode (a username).
         "owner": Field(str),
+        # A sighting or lead reported by another force from its inbox: that force's slug.
+        "from_force": Field(str),
     },
     EventKind.MISSING_REVIEW: {
         "level": Field(str, True, REVIEW_LEVELS),
@@ -156,6 +158,14 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "note": Field(str),
     },
     EventKind.ASSIGNMENT: {"offender_manager": Field(str, True), "force": Field(str, True)},
+    EventKind.TRANSFER_OPENED: {
+        "to_force": Field(str, True), "from_force": Field(str, True),
+        "postcode": Field(str), "due_by": Field(dt.date, True), "note": Field(str),
+    },
+    EventKind.TRANSFER_ACCEPTED: {
+        "to_force": Field(str, True), "offender_manager": Field(str, True), "note": Field(str),
+    },
+    EventKind.TRANSFER_CANCELLED: {"to_force": Field(str, True), "note": Field(str, True)},
     EventKind.IDENTITY: {
         "family_name": Field(str),
         "given_names": Field(str),

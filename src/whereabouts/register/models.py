@@ -9,6 +9,7 @@ force and the offender manager) are a cache of the latest event that set them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -124,6 +125,9 @@ class EventKind(models.TextChoices):
     BREACH_WARRANT = "breach.warrant", "Warrant for a breach"
     BREACH_OUTCOME = "breach.outcome", "Outcome of a breach investigation"
     ASSIGNMENT = "assignment", "Offender manager assigned"
+    TRANSFER_OPENED = "transfer.opened", "Transfer to another force opened"
+    TRANSFER_ACCEPTED = "transfer.accepted", "Transfer accepted by the receiving force"
+    TRANSFER_CANCELLED = "transfer.cancelled", "Transfer cancelled"
     IDENTITY = "identity", "Identity recorded or corrected"
     VOID = "void", "Entry withdrawn"
 
@@ -261,3 +265,76 @@ class SearchKey(models.Model):
             models.Index(fields=["nysiis"], name="register_sk_nysiis"),
             models.Index(fields=["soundex"], name="register_sk_soundex"),
         ]
+
+
+class PostcodeDistrict(models.Model):
+    """Reference data: the force whose area a postcode district (outward code) lies in.
+
+    Loaded from the shipped ``postcode_districts.csv`` or an operator's file
+    (``whereabouts reference postcodes``). A district that straddles two forces is given to
+    the force holding most of it; the receiving force can hand a person back by a transfer.
+    """
+
+    district = models.CharField(primary_key=True, max_length=4)
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="postcode_districts")
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.force_id}"
+
+
+class TransferState(models.TextChoices):
+    PENDING = "pending", "Waiting for the receiving force"
+    ACCEPTED = "accepted", "Accepted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Transfer(models.Model):
+    """A person handed from one force to another: opened by a notification of a home address
+    in the other force's area, accepted by the receiving force (which assigns an offender
+    manager), or cancelled by the sending force. Until then the sending force stays
+    responsible and both see the person. Every step is also a ledger entry.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
+    from_force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    to_force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    opened_by_event = models.OneToOneField(Event, on_delete=models.PROTECT, related_name="+")
+    notification = models.ForeignKey(Event, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", help_text="What triggered it, if a "
+                                                                 "notification")
+    opened_on = models.DateField()
+    due_by = models.DateField(help_text="The receiving force accepts by this date")
+    state = models.CharField(max_length=10, choices=TransferState.choices,
+                             default=TransferState.PENDING)
+    closed_on = models.DateField(null=True, blank=True)
+    closed_by_event = models.OneToOneField(Event, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [models.UniqueConstraint(
+            fields=["person"], condition=models.Q(state="pending"),
+            name="one_pending_transfer_per_person")]
+        indexes = [models.Index(fields=["to_force", "state"]),
+                   models.Index(fields=["from_force", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_force_id} -> {self.to_force_id} ({self.state})"
+
+    def overdue(self, today: dt.date) -> bool:
+        return self.state == TransferState.PENDING and today > self.due_by
+
+
+class CirculationReceipt(models.Model):
+    """A force's acknowledgement that it has seen a circulation of a missing person."""
+
+    circulation = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="receipts",
+                                    help_text="The circulation.sent entry")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="+")
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["circulation", "force"],
+                                               name="one_receipt_per_force")]

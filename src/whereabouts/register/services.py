@@ -286,6 +286,10 @@ def event_record(
     action = AuditAction.ALTERATION if old is not None else AuditAction.COLLECTION
     audit.record(actor=recorded_by, action=action, person_id=person.pk,
                  what=f"recorded {kind} effective {when}", reason=reason.strip())
+    if checked_addresses and not person.addresses.filter(from_date__gt=when).exists():
+        from .transfers import after_notification  # transfers write through this module
+
+        after_notification(event, person, actor=recorded_by, today=today)
     return event
 
 

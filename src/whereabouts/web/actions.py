@@ -21,7 +21,7 @@ from whereabouts.access import policy
 from whereabouts.access.models import Role
 from whereabouts.missing import breach_services, services
 from whereabouts.missing.selectors import person_breaches
-from whereabouts.register import recording
+from whereabouts.register import recording, transfers
 from whereabouts.register.events import (
     BREACH_OFFENCES,
     BREACH_OUTCOMES,
@@ -274,6 +274,20 @@ def identity_initial(person: Person) -> dict[str, Any]:
     return {name: getattr(person, name) for name in recording.IDENTITY_FIELDS}
 
 
+class TransferForm(StepForm):
+    to_force = forms.ChoiceField(label="Force to transfer to")
+    note = _text("Why", long=True, help_text="For example: moved to Tamworth on release; the "
+                                             "postcode's area is not in the reference table.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from whereabouts.register.models import Force
+
+        self.fields["to_force"].choices = [("", "Choose a force")] + [
+            (f.slug, f.name) for f in Force.objects.exclude(slug=self.person.force_id)
+            .order_by("name")]
+
+
 class MovementForm(StepForm):
     on = DateField(label="Date")
     place = _text("Where")
@@ -325,6 +339,9 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          "in the timeline", "always", group="record", initial=identity_initial),
     Step("alias", "Record another name used", AliasForm, recording.record_alias, CASEWORK,
          "Other name recorded", "always", group="record"),
+    Step("transfer", "Transfer to another force", TransferForm, transfers.open_transfer,
+         SUPERVISORS, "Transfer opened: the receiving force sees the person and accepts",
+         "always", group="record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
          CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
     Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from . import access_views, audit_views, figures_views, partner_views, search_views, views
+from . import (
+    access_views,
+    audit_views,
+    exchange_views,
+    figures_views,
+    partner_views,
+    search_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,6 +34,15 @@ urlpatterns = [
     path("people/<int:person_id>/circulation/", views.circulation_page, name="circulation"),
     path("people/<int:person_id>/circulation.json", views.circulation_json,
          name="circulation-json"),
+    path("transfers/", exchange_views.transfer_list, name="transfers"),
+    path("transfers/<int:transfer_id>/accept/", exchange_views.transfer_accept,
+         name="transfer-accept"),
+    path("transfers/<int:transfer_id>/cancel/", exchange_views.transfer_cancel,
+         name="transfer-cancel"),
+    path("inbox/", exchange_views.inbox, name="inbox"),
+    path("inbox/<int:event_id>/", exchange_views.inbox_item, name="inbox-item"),
+    path("inbox/<int:event_id>/acknowledge/", exchange_views.inbox_acknowledge,
+         name="inbox-acknowledge"),
     path("audit/person/", audit_views.audit_person, name="audit-person"),
     path("audit/user/", audit_views.audit_user, name="audit-user"),
 ]

@@ -37,9 +37,9 @@ from whereabouts.missing.selectors import (
 )
 from whereabouts.missing.selectors import missing_board as board_rows
 from whereabouts.missing.services import NotPermitted, open_check
-from whereabouts.register import recording
+from whereabouts.register import recording, transfers
 from whereabouts.register.errors import InvalidInput
-from whereabouts.register.models import Event, EventKind, Force, Person
+from whereabouts.register.models import Event, EventKind, Force, Person, Transfer, TransferState
 from whereabouts.register.selectors import live_events
 
 from . import caseload
@@ -57,7 +57,10 @@ from .forms import DateField
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     profile = policy.profile_of(request.user)
+    manage = policy.may(request.user, "transfers.manage") and profile is not None
     return render(request, "web/home.html", {
+        "overdue_transfers": transfers.overdue_count(profile.force_id, today())
+        if manage and profile and profile.force_id else 0,
         "profile": profile, "casework": policy.may(request.user, "people.caseload"),
         "search": policy.may(request.user, "people.search_all_forces"),
         "shared": policy.may(request.user, "shared.open"),
@@ -149,6 +152,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "breaches": breaches,
         "latest_risk": episodes[-1].risk.replace("_", " ") if episodes else "",
         "may_share": recording_allowed and policy.may(request.user, "share.create"),
+        "transfer": Transfer.objects.select_related("from_force", "to_force").filter(
+            person=person, state=TransferState.PENDING).first(),
     }
     return render(request, "web/person.html", context)
 
