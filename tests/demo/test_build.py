@@ -265,6 +265,7 @@ def test_the_demo_users_have_one_role_each_and_the_shared_password(demo, db):
         "om.demo": ("offender_manager", "west-midlands"),
         "supervisor.demo": ("supervisor", "west-midlands"),
         "senior.demo": ("senior_officer", "west-midlands"),
+        "staffs.demo": ("supervisor", "staffordshire"),
         "analyst.demo": ("analyst", None),
         "partner.demo": ("partner", "west-midlands"),
         "auditor.demo": ("auditor", None),

@@ -247,3 +247,13 @@ def test_the_sending_supervisor_cancels_from_the_page(make_person, forces, clien
                        {"reason": "Typed in error"}).status_code == 302
     transfer.refresh_from_db()
     assert transfer.state == "cancelled"
+
+
+def test_figures_count_a_person_where_they_were_on_the_date(make_person, forces):
+    person = make_person()
+    notify(person, "ST1 2AB")
+    transfer = Transfer.objects.get(person=person)
+    transfers.accept_transfer(transfer_id=transfer.pk, offender_manager="om.st",
+                              actor=forces["st_sup"], today=TODAY)
+    assert transfers.forces_as_at(TODAY - dt.timedelta(days=1)) == {person.pk: "west-midlands"}
+    assert transfers.forces_as_at(TODAY) == {person.pk: "staffordshire"}

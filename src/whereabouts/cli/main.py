@@ -59,6 +59,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     report = build_demo(seed=args.seed, scale=args.scale, fresh=not args.keep,
                         progress=print)
+    from whereabouts.register.models import Transfer
+
+    if not Transfer.objects.exists():  # a kept demo has them already
+        from whereabouts.demo.exchange import stage_cross_force
+
+        stage_cross_force()
     print(report.summary())
     if args.build_only:
         return 0

@@ -66,6 +66,7 @@ DEMO_USERS = (
     (DEMO_OFFENDER_MANAGER, Role.OFFENDER_MANAGER, "west-midlands", "Olivia", "Demo"),
     ("supervisor.demo", Role.SUPERVISOR, "west-midlands", "Sam", "Demo"),
     ("senior.demo", Role.SENIOR_OFFICER, "west-midlands", "Sandra", "Demo"),
+    ("staffs.demo", Role.SUPERVISOR, "staffordshire", "Stef", "Demo"),
     ("analyst.demo", Role.ANALYST, None, "Ann", "Demo"),
     ("partner.demo", Role.PARTNER, "west-midlands", "Pat", "Demo"),
     ("auditor.demo", Role.AUDITOR, None, "Aud", "Demo"),

@@ -185,3 +185,18 @@ def overdue_count(force: str, today: dt.date) -> int:
     return Transfer.objects.filter(
         models.Q(to_force_id=force) | models.Q(from_force_id=force),
         state=TransferState.PENDING, due_by__lt=today).count()
+
+
+def forces_as_at(as_at: dt.date) -> dict[int, str]:
+    """For people handed between forces, the force responsible for them as at ``as_at``;
+    everyone else's is their force now. Figures for a past date count people where they
+    were then, so a handover never changes an answer already given."""
+    forces: dict[int, str] = {}
+    for person_id, from_force, to_force, closed_on in (
+            Transfer.objects.filter(state=TransferState.ACCEPTED)
+            .order_by("person_id", "closed_on", "id")
+            .values_list("person_id", "from_force_id", "to_force_id", "closed_on")):
+        forces.setdefault(person_id, from_force)  # before their first handover
+        if closed_on <= as_at:
+            forces[person_id] = to_force
+    return forces
