@@ -70,7 +70,24 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
     StaffProfile.objects.filter(user=partner).update(agency="housing")
     sharing.share_person(person_id=person.pk, agency="housing", since=TODAY, until=TODAY,
                          purpose="Rehousing panel", notes="", by=supervisor)
-    return {"person": person, "supervisor": supervisor, "theirs": theirs}
+    lost = make_person(force="staffordshire", manager=None, family_name="Faraway")
+    for kind, details in (("missing.recorded", {"missing_since": "2024-05-01", "basis": "Gone",
+                                                "risk": "high"}),
+                          ("circulation.sent", {"scope": "national", "reference": "PNC/9"})):
+        circulated = register.event_record(person_id=lost.pk, kind=kind,
+                                           effective_date=TODAY, today=TODAY,
+                                           recorded_by=None, source="test", details=details)
+    mover = make_person(force="staffordshire", manager=None, family_name="Mover")
+    register.event_record(person_id=mover.pk, kind="notification.change", effective_date=TODAY,
+                          today=TODAY, recorded_by=None, source="test",
+                          details={"change": "home_address"},
+                          addresses=[register.AddressInput(kind="home", line1="1 New Road",
+                                                           town="Birmingham",
+                                                           postcode="B23 6AB")])
+    from whereabouts.register.models import Transfer
+
+    return {"person": person, "supervisor": supervisor, "theirs": theirs,
+            "circulated": circulated, "transfer": Transfer.objects.get(person=mover)}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,6 +119,10 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         (f"/people/{pid}/share/", "share with a partner agency"),
         (f"/people/{scene['theirs'].pk}/reason/", "reason for access"),
         ("/figures/", "figures"),
+        ("/transfers/", "transfers"),
+        (f"/transfers/{scene['transfer'].pk}/accept/", "accept a transfer"),
+        ("/inbox/?show=all", "inbox"),
+        (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
     ]:
         check(path, name)
     page.goto(f"{base}/people/{pid}/do/review/")
