@@ -81,16 +81,16 @@ def child(repeat: int) -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.test import Client
 
     from whereabouts.demo.build import build_demo
     from whereabouts.register.search import search_people
     from whereabouts.web.search_views import SearchForm
+    from whereabouts.web.testing import VerifiedClient
 
     build_demo(seed=2017, scale=1.0, fresh=True, progress=lambda line: None)
     user = get_user_model().objects.get(username="supervisor.demo")
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = VerifiedClient(HTTP_HOST="localhost")
+    client.force_login(user)  # both factors, as after a real sign-in
     asked = queries(random.Random(2017))
     found: dict[str, list[int]] = defaultdict(list)
     for kind, fields in asked:  # one untimed round: templates compiled, caches warm
