@@ -47,6 +47,7 @@ def test_the_west_midlands_region_as_at_the_foi_date_reproduces_the_scenario(dem
     wm = forces["west-midlands"]
     assert (wm["registered"], wm["missing"], wm["believed_abroad"]) == (4380, 46, 14)
     assert wm["recorded_missing_this_year"] == 5  # "missing episodes begun in 2017"
+    assert wm["missing_opened_this_year"] == 5  # the example, by missing-since date
     assert wm["earliest_recorded_missing"].startswith("2006-")
     assert [forces[s]["missing"] for s in ("staffordshire", "west-mercia", "warwickshire")] \
         == [5, 3, 1]
@@ -69,9 +70,9 @@ def test_missing_opened_this_year_counts_by_the_missing_since_date(demo, db):
         assert f["missing_opened_this_year"] <= f["recorded_missing_this_year"]
         assert f["earliest_missing_since"] <= f["earliest_recorded_missing"]
     wm = next(f for f in report["forces"] if f["force"] == "west-midlands")
-    # Two of the five recorded in 2017 were last confirmed at home in 2016: by the issue's
-    # definition West Midlands has 3 "opened this year", by the recorded date 5 (the table).
-    assert (wm["missing_opened_this_year"], wm["recorded_missing_this_year"]) == (3, 5)
+    # The scenario's five episodes begun in 2017 were recorded and last confirmed at home in
+    # 2017: both definitions give the table's 5, as in the example.
+    assert (wm["missing_opened_this_year"], wm["recorded_missing_this_year"]) == (5, 5)
     assert wm["earliest_missing_since"].startswith("2006-")
 
 
