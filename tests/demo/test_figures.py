@@ -106,6 +106,34 @@ def test_the_national_figures_agree_with_the_missing_selector_and_the_rules(demo
     assert report["total"]["notifications_overdue"] == overdue
 
 
+@pytest.mark.parametrize("day", ["2009-12-31", "2012-03-31", "2016-02-29", "2017-01-01",
+                                 "2017-09-30", "2017-11-06", "2024-06-01"])
+def test_registered_overdue_and_due_per_force_agree_with_the_rules_as_at_the_date(demo, db,
+                                                                                  day):
+    """The figures read the stored status periods; the rules as at the date must agree."""
+    from collections import Counter
+
+    from whereabouts.reports.figures import DUE_WITHIN_DAYS, REGISTERED_STATES
+
+    as_at = dt.date.fromisoformat(day)
+    due_by = as_at + dt.timedelta(days=DUE_WITHIN_DAYS)
+    direct: Counter[tuple[str, str]] = Counter()
+    for force, compliance, next_due in statuses_as_at(as_at):
+        if compliance in REGISTERED_STATES:
+            direct[force, "registered"] += 1
+            direct[force, "overdue"] += compliance == "overdue"
+            direct[force, "due"] += (compliance == "compliant" and next_due is not None
+                                     and as_at <= next_due <= due_by)
+    report = management_figures(as_at)
+    stored = Counter()
+    for f in report["forces"]:
+        stored[f["force"], "registered"] = f["registered"]
+        stored[f["force"], "overdue"] = f["notifications_overdue"]
+        stored[f["force"], "due"] = f["notifications_due"]
+    assert +stored == +direct
+    assert report["total"]["registered"] > 0
+
+
 def test_one_more_located_event_moves_the_figure_and_not_the_past(demo, db):
     from whereabouts.missing import services
 
