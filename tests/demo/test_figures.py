@@ -194,6 +194,7 @@ def test_the_same_figures_come_out_as_csv_xlsx_and_ods(demo, db, tmp_path, fmt):
 
 def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo, db,
                                                                             tmp_path):
+    import io
     import zipfile
 
     from whereabouts.cli.main import main
@@ -204,8 +205,10 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
                  "--reference", "FOI-2017-123", "-o", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         assert sorted(z.namelist()) == sorted(
-            [f"{s}.{x}" for s in ("registered", "missing") for x in ("csv", "xlsx", "ods")]
-            + ["covering-note.html"])
+            [f"{s}.{x}" for s in ("registered", "missing", "located")
+             for x in ("csv", "xlsx", "ods")]
+            + ["covering-note.html", "covering-note.pdf", "missing-by-force.svg",
+               "missing-by-time.svg", "time-to-locate.svg"])
         text = {name: z.read(name) for name in z.namelist()}
     missing = text["missing.csv"].decode().splitlines()
     assert missing[0] == ("Force,Under 1 year,1 to under 5 years,5 to under 10 years,"
@@ -216,6 +219,15 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
     assert rows["Total"][-1] == "55"
     note = text["covering-note.html"].decode()
     assert "30 September 2017" in note and "changes every day" in note and "FOI-2017-123" in note
+    from pypdf import PdfReader
+
+    pdf_text = "".join(page.extract_text() for page in
+                       PdfReader(io.BytesIO(text["covering-note.pdf"])).pages)
+    assert "30 September 2017" in pdf_text and "changes every day" in pdf_text
+    assert "FOI-2017-123" in pdf_text and "fewer than 5" in pdf_text
+    by_force = text["missing-by-force.svg"].decode()
+    assert "West Midlands Police" in by_force and ">46<" in by_force
+    assert ">fewer than 5<" in by_force  # Warwickshire's 1 is drawn as published
     people = Person.objects.filter(force__region="West Midlands")
     needles = set()
     for p in people.values("reference", "family_name", "pnc_id", "date_of_birth")[:400]:
@@ -223,9 +235,9 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
                     f" {p['family_name']} "}
     for name, blob in text.items():
         if name.endswith("xlsx") or name.endswith("ods"):
-            with zipfile.ZipFile(__import__("io").BytesIO(blob)) as inner:
+            with zipfile.ZipFile(io.BytesIO(blob)) as inner:
                 blob = b"".join(inner.read(n) for n in inner.namelist())
-        body = blob.decode("utf-8", "replace")
+        body = pdf_text if name.endswith("pdf") else blob.decode("utf-8", "replace")
         assert not [n for n in needles if n and n in body], name
     last = AuditEntry.objects.order_by("-id").first()
     assert (last.action, last.reason) == ("disclosure", "FOI-2017-123")
