@@ -40,7 +40,7 @@ def test_on_any_date_the_periods_say_what_the_rules_say_as_at_that_date(disposal
                                                                          offsets):
     events = sorted(events, key=lambda e: e[1])
     disposals = sorted(disposals, key=lambda d: d[0])
-    periods = person_periods(RawLedger(1, None, DOB, disposals, events))
+    periods = person_periods(RawLedger(1, None, DOB, "west-midlands", disposals, events))
     for offset in offsets:
         day = START + dt.timedelta(days=offset)
         status = status_from_case(build_case(date_of_birth=DOB, as_at=day, disposals=disposals,
@@ -57,7 +57,8 @@ def test_on_any_date_the_periods_say_what_the_rules_say_as_at_that_date(disposal
 @given(st.lists(disposal, min_size=1, max_size=2), st.lists(event, max_size=16))
 def test_periods_do_not_overlap_and_neighbours_with_the_same_answer_are_joined(disposals,
                                                                                events):
-    periods = person_periods(RawLedger(1, None, DOB, sorted(disposals, key=lambda d: d[0]),
+    periods = person_periods(RawLedger(1, None, DOB, "west-midlands",
+                                       sorted(disposals, key=lambda d: d[0]),
                                        sorted(events, key=lambda e: e[1])))
     for a, b in zip(periods, periods[1:], strict=False):
         assert a.ends_on < b.starts_on
@@ -67,7 +68,7 @@ def test_periods_do_not_overlap_and_neighbours_with_the_same_answer_are_joined(d
 
 def test_a_person_with_no_disposal_has_no_period():
     events = [("notification.initial", dt.date(2010, 1, 1), False)]
-    assert person_periods(RawLedger(1, None, DOB, [], events)) == []
+    assert person_periods(RawLedger(1, None, DOB, "west-midlands", [], events)) == []
 
 
 def record(person, kind: str, when: str, **kwargs) -> None:
@@ -111,6 +112,21 @@ def test_a_correction_of_an_entry_the_rules_read_is_taken_into_account(make_pers
     assert counts(dt.date(2019, 7, 1)).get("overdue") == 1
 
 
+def test_a_transfer_to_another_force_moves_the_person_in_the_counts(make_person, make_user):
+    person = make_person()
+    record(person, "disposal", "2018-06-01",
+           disposal=DisposalInput(offence="SOA 2003 s.3", kind="imprisonment", months=40))
+    record(person, "notification.initial", "2018-06-01")
+    day = dt.date(2019, 1, 1)
+    assert [(r.force, r.people) for r in status_counts_as_at(day, day)] == [
+        ("west-midlands", 1)]
+    officer = make_user("om.staffs", "offender_manager", force="staffordshire")
+    record(person, "assignment", "2024-06-01",
+           details={"offender_manager": officer.username, "force": "staffordshire"})
+    assert [(r.force, r.people) for r in status_counts_as_at(day, day)] == [
+        ("staffordshire", 1)]
+
+
 def test_a_rebuild_gives_the_same_periods_as_bringing_them_up_to_date(make_person):
     from whereabouts.compliance.models import StatusPeriod
 
@@ -121,7 +137,7 @@ def test_a_rebuild_gives_the_same_periods_as_bringing_them_up_to_date(make_perso
                                       months=months))
         record(person, "notification.initial", "2015-03-02")
         refresh_status_periods()
-    fields = ("person_id", "starts_on", "ends_on", "compliance", "next_due_last_day")
+    fields = ("person_id", "force", "starts_on", "ends_on", "compliance", "next_due_last_day")
     before = sorted(StatusPeriod.objects.values_list(*fields))
     refresh_status_periods(rebuild=True)
     assert sorted(StatusPeriod.objects.values_list(*fields)) == before != []

@@ -93,6 +93,7 @@ class RawLedger(NamedTuple):
     person_id: int
     manager_id: int | None
     date_of_birth: Any
+    force_id: str
     disposals: list[tuple[Any, ...]]  # (relevant_date, kind, months, life, restriction_order)
     events: list[tuple[Any, ...]]  # (kind, effective_date, no_fixed_abode), by date then id
 
@@ -158,12 +159,13 @@ def iter_ledgers(
                 for pid, _, kind, when, no_fixed_abode in cursor.fetchall():
                     events[pid].append((kind, when, no_fixed_abode))
             cursor.execute(
-                f"SELECT id, {text('date_of_birth')}, offender_manager_id FROM register_person "
-                f"WHERE id {where} ORDER BY id",
+                f"SELECT id, {text('date_of_birth')}, offender_manager_id, force_id "
+                f"FROM register_person WHERE id {where} ORDER BY id",
                 params,
             )
-            for pid, dob, manager in cursor.fetchall():
-                yield RawLedger(pid, manager, dob, disposals.get(pid, []), events.get(pid, []))
+            for pid, dob, manager, force in cursor.fetchall():
+                yield RawLedger(pid, manager, dob, force, disposals.get(pid, []),
+                                events.get(pid, []))
 
 
 def _chunks(
