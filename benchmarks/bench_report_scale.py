@@ -14,6 +14,12 @@ thousand with a missing episode (a quarter of those located). Then times, separa
 
 - the status periods worked out for everyone (once per register, as the demo build does);
 - ``management_figures`` for the nation as at five dates, cold (cache emptied) and warm.
+
+``--direct-periods`` skips the rules: the notifications are not written to the ledger and
+each person's status periods are written straight into their table (one yearly
+"compliant" stretch per notification, "overdue" after the last if it stopped early, "away"
+in custody), as many as the rules would give. That measures the report alone on a register
+too large to put through the rules on a small machine in reasonable time.
 """
 
 from __future__ import annotations
@@ -34,8 +40,8 @@ from bench_board import database, summary  # noqa: E402
 DATES = ("2017-09-30", "2017-11-06", "2012-03-31", "2016-12-31", "2017-06-30")
 
 
-def _rows(size: int, seed: int = 2017):  # type: ignore[no-untyped-def]
-    """People, events and disposals as plain tuples, in id order (ids given here)."""
+def _rows(size: int, seed: int = 2017, direct: bool = False):  # type: ignore[no-untyped-def]
+    """People, events, disposals and (``direct``) status periods as plain tuples."""
     import datetime as dt
 
     from whereabouts.register.forces import force_rows
@@ -46,7 +52,7 @@ def _rows(size: int, seed: int = 2017):  # type: ignore[no-untyped-def]
     slugs = [f["slug"] for f in forces]
     now = "2017-11-06 12:00:00"
     event_id = 0
-    people, events, disposals = [], [], []
+    people, events, disposals, periods = [], [], [], []
     year = dt.timedelta(days=365)
     for pid in range(1, size + 1):
         force = rng.choices(slugs, weights)[0]
@@ -67,14 +73,24 @@ def _rows(size: int, seed: int = 2017):  # type: ignore[no-untyped-def]
             on = relevant + dt.timedelta(days=months * 15)
             event_id += 1
             events.append((event_id, pid, "custody.end", on, "{}"))
+        if direct and on > relevant:
+            periods.append((pid, force, relevant, on - dt.timedelta(days=1), "away", None))
         stop = dt.date(2018, 6, 1) if rng.random() < 0.97 else on + year * rng.randrange(1, 8)
         first = True
         while on < stop:
-            event_id += 1
-            events.append((event_id, pid, "notification.initial" if first
-                           else "notification.periodic", on, "{}"))
+            following = on + year - dt.timedelta(days=rng.randrange(1, 20))
+            if direct:
+                due = on + year
+                periods.append((pid, force, on, min(following, due) - dt.timedelta(days=1),
+                                "compliant", due))
+                if following >= stop:
+                    periods.append((pid, force, due, dt.date(9999, 12, 31), "overdue", due))
+            else:
+                event_id += 1
+                events.append((event_id, pid, "notification.initial" if first
+                               else "notification.periodic", on, "{}"))
             first = False
-            on += year - dt.timedelta(days=rng.randrange(1, 20))
+            on = following
         if rng.random() < 0.01:
             event_id += 1
             events.append((event_id, pid, "death", relevant + year * rng.randrange(1, 20), "{}"))
@@ -88,10 +104,10 @@ def _rows(size: int, seed: int = 2017):  # type: ignore[no-untyped-def]
                 event_id += 1
                 events.append((event_id, pid, "missing.located",
                                began + dt.timedelta(days=rng.randrange(1, 900)), "{}"))
-    return people, events, disposals
+    return people, events, disposals, periods
 
 
-def _load(size: int) -> dict[str, float]:
+def _load(size: int, direct: bool) -> dict[str, float]:
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -100,7 +116,7 @@ def _load(size: int) -> dict[str, float]:
     call_command("migrate", verbosity=0)
     ensure_forces()
     started = time.perf_counter()
-    people, events, disposals = _rows(size)
+    people, events, disposals, periods = _rows(size, direct=direct)
     generated = time.perf_counter() - started
     p_cols = ("id, reference, family_name, given_names, date_of_birth, sex, pnc_id, "
               "cro_number, ni_number, passport_number, created_at, force_id")
@@ -130,12 +146,16 @@ def _load(size: int) -> dict[str, float]:
                                events)
             cursor.executemany(f"INSERT INTO register_disposal ({d_cols}) VALUES "
                                "(%s, %s, %s, %s, %s, %s, %s, 0, 0, 0)", disposals)
+        if periods:
+            from whereabouts.compliance.periods import _insert
+
+            _insert(periods)
         cursor.execute("ANALYZE")
     return {"generate_s": generated, "load_s": time.perf_counter() - started - generated,
             "events": len(events)}
 
 
-def child(size: int, repeat: int) -> None:
+def child(size: int, repeat: int, direct: bool) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "whereabouts.settings")
     import datetime as dt
 
@@ -149,9 +169,21 @@ def child(size: int, repeat: int) -> None:
     from whereabouts.reports.figures import Scope
     from whereabouts.reports.selectors import management_figures
 
-    loaded = _load(size)
+    loaded = _load(size, direct)
     started = time.perf_counter()
-    refresh_status_periods(rebuild=True)
+    if direct:
+        from django.db import connection
+        from django.utils import timezone
+
+        from whereabouts.compliance.models import StatusPeriodsMark
+        from whereabouts.compliance.periods import _highest_entry
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        StatusPeriodsMark.objects.create(ledger_mark=_highest_entry(),
+                                         built_at=timezone.now())
+    else:
+        refresh_status_periods(rebuild=True)
     periods_s = time.perf_counter() - started
     cold, warm, registered = [], [], 0
     for _ in range(repeat):
@@ -175,13 +207,16 @@ def main() -> int:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--postgres", action="store_true")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--direct-periods", action="store_true",
+                        help="write the status periods directly, without the rules")
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.repeat)
+        child(args.child, args.repeat, args.direct_periods)
         return 0
     engine = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"National figures by register size on {engine}")
+    how = " (status periods written directly)" if args.direct_periods else ""
+    print(f"National figures by register size on {engine}{how}")
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix="bench-report-scale-") as tmp, \
                 database(args.postgres) as url:
@@ -190,8 +225,9 @@ def main() -> int:
             if url:
                 env.update(DATABASE_URL=url, WHEREABOUTS_REQUIRE_POSTGRES="1",
                            WHEREABOUTS_CONN_MAX_AGE="0")
+            extra = ["--direct-periods"] if args.direct_periods else []
             out = subprocess.run([sys.executable, __file__, "--child", str(size), "--repeat",
-                                  str(args.repeat)], env=env, check=True,
+                                  str(args.repeat), *extra], env=env, check=True,
                                  capture_output=True, text=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"  {r['size']:>9,} people, {r['events']:>10,} entries, {r['period_rows']:>10,} "
