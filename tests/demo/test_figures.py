@@ -47,6 +47,7 @@ def test_the_west_midlands_region_as_at_the_foi_date_reproduces_the_scenario(dem
     wm = forces["west-midlands"]
     assert (wm["registered"], wm["missing"], wm["believed_abroad"]) == (4380, 46, 14)
     assert wm["recorded_missing_this_year"] == 5  # "missing episodes begun in 2017"
+    assert wm["missing_opened_this_year"] == 5  # the issue's example, by missing-since date
     assert wm["earliest_recorded_missing"].startswith("2006-")
     assert [forces[s]["missing"] for s in ("staffordshire", "west-mercia", "warwickshire")] \
         == [5, 3, 1]
@@ -69,9 +70,9 @@ def test_missing_opened_this_year_counts_by_the_missing_since_date(demo, db):
         assert f["missing_opened_this_year"] <= f["recorded_missing_this_year"]
         assert f["earliest_missing_since"] <= f["earliest_recorded_missing"]
     wm = next(f for f in report["forces"] if f["force"] == "west-midlands")
-    # Two of the five recorded in 2017 were last confirmed at home in 2016: by the issue's
-    # definition West Midlands has 3 "opened this year", by the recorded date 5 (the table).
-    assert (wm["missing_opened_this_year"], wm["recorded_missing_this_year"]) == (3, 5)
+    # The scenario's five episodes begun in 2017 were recorded and last confirmed at home in
+    # 2017: both definitions give the table's 5, as in the issue's example.
+    assert (wm["missing_opened_this_year"], wm["recorded_missing_this_year"]) == (5, 5)
     assert wm["earliest_missing_since"].startswith("2006-")
 
 
@@ -103,6 +104,34 @@ def test_the_national_figures_agree_with_the_missing_selector_and_the_rules(demo
     assert wales["rank_in_england"] is None
     overdue = sum(c == "overdue" for _, c, _ in statuses_as_at(FOI_DATE))
     assert report["total"]["notifications_overdue"] == overdue
+
+
+@pytest.mark.parametrize("day", ["2009-12-31", "2012-03-31", "2016-02-29", "2017-01-01",
+                                 "2017-09-30", "2017-11-06", "2024-06-01"])
+def test_registered_overdue_and_due_per_force_agree_with_the_rules_as_at_the_date(demo, db,
+                                                                                  day):
+    """The figures read the stored status periods; the rules as at the date must agree."""
+    from collections import Counter
+
+    from whereabouts.reports.figures import DUE_WITHIN_DAYS, REGISTERED_STATES
+
+    as_at = dt.date.fromisoformat(day)
+    due_by = as_at + dt.timedelta(days=DUE_WITHIN_DAYS)
+    direct: Counter[tuple[str, str]] = Counter()
+    for force, compliance, next_due in statuses_as_at(as_at):
+        if compliance in REGISTERED_STATES:
+            direct[force, "registered"] += 1
+            direct[force, "overdue"] += compliance == "overdue"
+            direct[force, "due"] += (compliance == "compliant" and next_due is not None
+                                     and as_at <= next_due <= due_by)
+    report = management_figures(as_at)
+    stored = Counter()
+    for f in report["forces"]:
+        stored[f["force"], "registered"] = f["registered"]
+        stored[f["force"], "overdue"] = f["notifications_overdue"]
+        stored[f["force"], "due"] = f["notifications_due"]
+    assert +stored == +direct
+    assert report["total"]["registered"] > 0
 
 
 def test_one_more_located_event_moves_the_figure_and_not_the_past(demo, db):
@@ -165,6 +194,7 @@ def test_the_same_figures_come_out_as_csv_xlsx_and_ods(demo, db, tmp_path, fmt):
 
 def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo, db,
                                                                             tmp_path):
+    import io
     import zipfile
 
     from whereabouts.cli.main import main
@@ -175,8 +205,10 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
                  "--reference", "FOI-2017-123", "-o", str(out)]) == 0
     with zipfile.ZipFile(out) as z:
         assert sorted(z.namelist()) == sorted(
-            [f"{s}.{x}" for s in ("registered", "missing") for x in ("csv", "xlsx", "ods")]
-            + ["covering-note.html"])
+            [f"{s}.{x}" for s in ("registered", "missing", "located")
+             for x in ("csv", "xlsx", "ods")]
+            + ["covering-note.html", "covering-note.pdf", "missing-by-force.svg",
+               "missing-by-time.svg", "time-to-locate.svg"])
         text = {name: z.read(name) for name in z.namelist()}
     missing = text["missing.csv"].decode().splitlines()
     assert missing[0] == ("Force,Under 1 year,1 to under 5 years,5 to under 10 years,"
@@ -187,6 +219,15 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
     assert rows["Total"][-1] == "55"
     note = text["covering-note.html"].decode()
     assert "30 September 2017" in note and "changes every day" in note and "FOI-2017-123" in note
+    from pypdf import PdfReader
+
+    pdf_text = "".join(page.extract_text() for page in
+                       PdfReader(io.BytesIO(text["covering-note.pdf"])).pages)
+    assert "30 September 2017" in pdf_text and "changes every day" in pdf_text
+    assert "FOI-2017-123" in pdf_text and "fewer than 5" in pdf_text
+    by_force = text["missing-by-force.svg"].decode()
+    assert "West Midlands Police" in by_force and ">46<" in by_force
+    assert ">fewer than 5<" in by_force  # Warwickshire's 1 is drawn as published
     people = Person.objects.filter(force__region="West Midlands")
     needles = set()
     for p in people.values("reference", "family_name", "pnc_id", "date_of_birth")[:400]:
@@ -194,9 +235,9 @@ def test_an_foi_pack_for_the_region_withholds_small_counts_and_names_no_one(demo
                     f" {p['family_name']} "}
     for name, blob in text.items():
         if name.endswith("xlsx") or name.endswith("ods"):
-            with zipfile.ZipFile(__import__("io").BytesIO(blob)) as inner:
+            with zipfile.ZipFile(io.BytesIO(blob)) as inner:
                 blob = b"".join(inner.read(n) for n in inner.namelist())
-        body = blob.decode("utf-8", "replace")
+        body = pdf_text if name.endswith("pdf") else blob.decode("utf-8", "replace")
         assert not [n for n in needles if n and n in body], name
     last = AuditEntry.objects.order_by("-id").first()
     assert (last.action, last.reason) == ("disclosure", "FOI-2017-123")

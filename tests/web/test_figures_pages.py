@@ -32,7 +32,7 @@ def dt_today():
 
 @pytest.mark.parametrize("role", ["analyst", "supervisor", "offender_manager",
                                   "senior_officer"])
-def test_analysts_and_casework_staff_see_the_figures_with_a_chart(client, make_user, role,
+def test_analysts_and_casework_staff_see_the_figures_with_charts_and_tables(client, make_user, role,
                                                                    one_missing):
     client.force_login(make_user("u", role, force=None if role == "analyst" else
                                  "west-midlands"))
@@ -40,8 +40,14 @@ def test_analysts_and_casework_staff_see_the_figures_with_a_chart(client, make_u
     page = client.get("/figures/" + QUERY)
     assert page.status_code == 200
     html = page.content.decode()
-    assert 'id="figures-chart"' in html and "<rect" in html
-    assert "style=" not in html.split('id="figures-chart"')[1].split("</svg>")[0]
+    for ident in ("chart-forces", "chart-over-time", "chart-time-to-locate"):
+        svg = html.split(f'<svg xmlns="http://www.w3.org/2000/svg" id="{ident}"')[1]
+        svg = svg.split("</svg>")[0]
+        assert f'aria-labelledby="{ident}-title"' in svg and "<desc" in svg
+        assert "style" not in svg and "<script" not in svg
+    forces_svg = html.split('id="chart-forces"')[1].split("</svg>")[0]
+    assert "<rect" in forces_svg and "West Midlands Police" in forces_svg
+    assert html.count("Show these figures as a table") == 3
     assert "West Midlands Police" in html and one_missing.family_name not in html
     assert AuditEntry.objects.count() == before + 1
     report = client.get("/figures/download.json" + QUERY).json()

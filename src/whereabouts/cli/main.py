@@ -47,6 +47,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         f"changed, {result.tasks_opened} tasks opened, {result.tasks_closed} closed "
         f"({result.seconds:.2f} s)."
     )
+    from whereabouts.compliance.periods import refresh_status_periods
+
+    people = refresh_status_periods()
+    if people:
+        print(f"Status periods (for the figures as at any date) worked out again for "
+              f"{people} people.")
     return 0
 
 

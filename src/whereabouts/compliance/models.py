@@ -81,3 +81,47 @@ class SweepRun(models.Model):
     statuses_changed = models.PositiveIntegerField()
     tasks_opened = models.PositiveIntegerField()
     tasks_closed = models.PositiveIntegerField()
+
+
+class StatusPeriod(models.Model):
+    """A stretch of days over which a person's status, as at each day, stays the same.
+
+    Kept with the force that manages the person now, so that counting needs no join.
+
+    Derived data, like :class:`ComplianceStatus`: the rules engine's answer as at each day
+    from ``starts_on`` to ``ends_on`` (inclusive; ``9999-12-31`` while nothing is known to end
+    it), read from the ledger as it stood on that day. Only the states in which the person is
+    registered (compliant, overdue, away) are kept. The figures as at any date are a count of
+    the periods that cover it (``compliance.periods``).
+    """
+
+    person = models.ForeignKey("register.Person", on_delete=models.CASCADE,
+                               related_name="status_periods", db_index=False)
+    #: The force that manages the person now (worked out again with every assignment).
+    force = models.CharField(max_length=40)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    compliance = models.CharField(max_length=20, choices=Compliance.choices)
+    next_due_last_day = models.DateField(null=True)
+
+    class Meta:
+        # Counting the periods that cover a date reads one of the two covering indexes,
+        # whichever range is shorter for that date (``compliance.periods``).
+        indexes = [
+            models.Index(fields=["person", "starts_on"], name="status_period_person"),
+            models.Index(fields=["starts_on", "ends_on", "force", "compliance",
+                                 "next_due_last_day"], name="status_period_from"),
+            models.Index(fields=["ends_on", "starts_on", "force", "compliance",
+                                 "next_due_last_day"], name="status_period_to"),
+        ]
+
+
+class StatusPeriodsMark(models.Model):
+    """The highest ledger entry id when the status periods were last brought up to date.
+
+    The newest few are kept: a mark is trusted only once it has settled (see
+    ``compliance.periods.SETTLE``).
+    """
+
+    ledger_mark = models.BigIntegerField()
+    built_at = models.DateTimeField()

@@ -353,6 +353,7 @@ def _sweep(report: DemoReport, progress: Progress) -> None:
     from django.db.models import Count
 
     from whereabouts.compliance.models import ComplianceStatus
+    from whereabouts.compliance.periods import refresh_status_periods
     from whereabouts.compliance.sweep import run_sweep
 
     result = run_sweep(SCENARIO_TODAY)
@@ -365,6 +366,10 @@ def _sweep(report: DemoReport, progress: Progress) -> None:
     report.subject_by_force = dict(subject.values_list("person__force_id", "n"))
     progress(f"  swept {result.people:,} people as at {SCENARIO_TODAY} in "
              f"{result.seconds:.1f} s: {result.tasks_opened:,} overdue tasks opened")
+    started = time.perf_counter()
+    refresh_status_periods(rebuild=True)
+    progress(f"  status periods for the figures as at any date worked out in "
+             f"{time.perf_counter() - started:.1f} s")
 
 
 def _existing_report(seed: int, scale: float, regions: dict[str, str]) -> DemoReport:

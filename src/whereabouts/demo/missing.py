@@ -16,7 +16,8 @@ those who notified a trip have the ``notification.travel`` in their ledger.
 
 Figures as at 2017-09-30 (``calibration.FIXED_MISSING`` and the per-force shares):
 
-- west-midlands 46: 14 believed abroad, 5 went missing in 2017, the earliest in 2006;
+- west-midlands 46: 14 believed abroad, 5 went missing in 2017 (recorded missing and last
+  confirmed at home in 2017), the earliest in 2006;
 - staffordshire 5, of whom 3 are located between 2017-10-01 and 2017-11-06 (2 remain);
 - west-mercia 3, the earliest in 2006 (missing for 11 years on 2017-09-30);
 - warwickshire 1; every other force a small share, the Metropolitan Police the most.
@@ -99,6 +100,12 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 
 def _ri(rng: random.Random, low: int, high: int) -> int:
     return low + int(rng.random() * (high - low + 1))
+
+
+#: Forces whose episodes begun in the FOI year were also last confirmed at home in that year,
+#: so that "missing since" and "recorded missing" agree on the scenario's "begun in 2017"
+#: (the issue's ``missing_opened_this_year`` counts by the missing-since date).
+SINCE_IN_YEAR_FORCES = frozenset({"west-midlands"})
 
 
 def _years_for(slug: str, count: int, rng: random.Random) -> list[int]:
@@ -272,7 +279,12 @@ def force_plan(seed: int, target: ForceTarget) -> list[MissingPlanEntry]:
     entries = []
     for index, year, abroad in zip(indices, years, abroad_flags, strict=True):
         intelligence = abroad and rng.random() < 0.4
-        entries.append(_entry(rng, target, index, year, abroad, intelligence))
+        entry = _entry(rng, target, index, year, abroad, intelligence)
+        while (target.slug in SINCE_IN_YEAR_FORCES and year == FOI_DATE.year
+               and entry.last_seen_at_home_on.year < year):
+            # Drawn again (from the same stream) until the last sighting is in the year too.
+            entry = _entry(rng, target, index, year, abroad, intelligence)
+        entries.append(entry)
     if target.slug == "staffordshire":
         # Three located between the FOI answer and publication, none on the same day.
         days = sorted(rng.sample(range((SCENARIO_TODAY - FOI_DATE).days), 3))

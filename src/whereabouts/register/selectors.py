@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 
@@ -79,6 +79,38 @@ def iter_cases(
     themselves on a national register (see docs/benchmarks.md); they read the same rows as
     :func:`ledger_case`, and a test checks that both give the same case.
     """
+    iso = connection.vendor != "postgresql"  # dates arrive as ISO text from SQLite
+    for ledger in iter_ledgers(as_at, chunk=chunk, first_id=first_id, last_id=last_id,
+                               person_ids=person_ids):
+        yield ledger.person_id, ledger.manager_id, build_case(
+            date_of_birth=_as_date(ledger.date_of_birth), as_at=as_at,
+            disposals=ledger.disposals, events=ledger.events, iso=iso)
+
+
+class RawLedger(NamedTuple):
+    """What the rules read of one person's ledger, as rows (dates as ISO text on SQLite)."""
+
+    person_id: int
+    manager_id: int | None
+    date_of_birth: Any
+    force_id: str
+    disposals: list[tuple[Any, ...]]  # (relevant_date, kind, months, life, restriction_order)
+    events: list[tuple[Any, ...]]  # (kind, effective_date, no_fixed_abode), by date then id
+
+
+def iter_ledgers(
+    as_at: dt.date | None,
+    *,
+    chunk: int = 20000,
+    first_id: int | None = None,
+    last_id: int | None = None,
+    person_ids: Sequence[int] | None = None,
+) -> Iterator[RawLedger]:
+    """The live entries the rules read, person by person in id order (see :func:`iter_cases`).
+
+    ``as_at=None`` reads every entry whatever its date (for the status periods, which work
+    out the case as at each date themselves).
+    """
     if connection.vendor == "postgresql":
         nfa = "COALESCE((e.details->>'no_fixed_abode')::boolean, false)"
     else:
@@ -86,9 +118,10 @@ def iter_cases(
         nfa = ("CASE WHEN instr(e.details, 'no_fixed_abode') > 0 "
                "THEN COALESCE(json_extract(e.details, '$.no_fixed_abode'), 0) ELSE 0 END")
     text = sql_date_as_text
-    iso = connection.vendor != "postgresql"  # dates arrive as ISO text from SQLite
     kinds = sorted(RULE_EVENT_KINDS)
     kind_marks = ", ".join(["%s"] * len(kinds))
+    until = "" if as_at is None else "AND e.effective_date <= %s "
+    until_params = [] if as_at is None else [as_at]
     with connection.cursor() as cursor:
         for where, params in _chunks(cursor, chunk, first_id, last_id, person_ids):
             # Superseded entries are few: fetch their ids once and skip them here, which is
@@ -113,9 +146,9 @@ def iter_cases(
                 f"SELECT e.person_id, e.id, e.kind, {text('e.effective_date')}, {nfa} "
                 "FROM register_event e "
                 f"WHERE e.person_id {where} AND e.kind IN ({kind_marks}) "
-                "AND e.effective_date <= %s "
+                f"{until}"
                 "ORDER BY e.person_id, e.effective_date, e.id",
-                [*params, *kinds, as_at],
+                [*params, *kinds, *until_params],
             )
             events: dict[int, list[tuple]] = defaultdict(list)  # type: ignore[type-arg]
             if superseded:
@@ -126,14 +159,13 @@ def iter_cases(
                 for pid, _, kind, when, no_fixed_abode in cursor.fetchall():
                     events[pid].append((kind, when, no_fixed_abode))
             cursor.execute(
-                f"SELECT id, {text('date_of_birth')}, offender_manager_id FROM register_person "
-                f"WHERE id {where} ORDER BY id",
+                f"SELECT id, {text('date_of_birth')}, offender_manager_id, force_id "
+                f"FROM register_person WHERE id {where} ORDER BY id",
                 params,
             )
-            for pid, dob, manager in cursor.fetchall():
-                yield pid, manager, build_case(date_of_birth=_as_date(dob), as_at=as_at,
-                                               disposals=disposals.get(pid, []),
-                                               events=events.get(pid, []), iso=iso)
+            for pid, dob, manager, force in cursor.fetchall():
+                yield RawLedger(pid, manager, dob, force, disposals.get(pid, []),
+                                events.get(pid, []))
 
 
 def _chunks(

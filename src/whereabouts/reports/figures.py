@@ -165,12 +165,14 @@ def count_forces(
     as_at: dt.date,
     first: dt.date,
     episodes: Iterable[tuple[str, list[Episode]]],
-    statuses: Iterable[tuple[str, str, dt.date | None]],
+    statuses: Iterable[tuple[str, str, dt.date | None]] = (),
+    status_counts: Iterable[tuple[str, str, bool, int]] = (),
     breaches: Mapping[str, int],
 ) -> dict[str, Counts]:
     """Each force's counts from plain data: ``(force, episodes)`` per person read up to
-    ``as_at``, ``(force, compliance, next_due_last_day)`` per person as at ``as_at``, and
-    breaches recorded per force in ``first``..``as_at``."""
+    ``as_at``, ``(force, compliance, next_due_last_day)`` per person as at ``as_at`` or, already
+    counted, ``(force, compliance, due within the window, people)``, and breaches recorded per
+    force in ``first``..``as_at``."""
     counts = {f.slug: Counts(population=f.population) for f in forces}
     for force, person_episodes in episodes:
         row = counts[force]
@@ -189,6 +191,13 @@ def count_forces(
         row.notifications_overdue += compliance == "overdue"
         row.notifications_due += (compliance == "compliant" and next_due is not None
                                   and as_at <= next_due <= due_by)
+    for force, compliance, due_soon, people in status_counts:
+        if compliance not in REGISTERED_STATES:
+            continue
+        row = counts[force]
+        row.registered += people
+        row.notifications_overdue += people if compliance == "overdue" else 0
+        row.notifications_due += people if compliance == "compliant" and due_soon else 0
     for force, n in breaches.items():
         counts[force].breaches_recorded += n
     return counts

@@ -25,14 +25,13 @@ from whereabouts.register.models import Force
 from whereabouts.reports import export
 from whereabouts.reports.figures import Scope
 from whereabouts.reports.foi import build_pack, pack_zip
-from whereabouts.reports.selectors import management_figures
+from whereabouts.reports.selectors import management_figures, page_charts
 
 from .forms import DateField
 
 # The exact figures: whoever holds "figures.view" in the permissions table
 # (access/permissions.py). FOI packs: analysts, senior officers and FOI officers.
 FOI_ROLES = (Role.ANALYST, Role.SENIOR_OFFICER, Role.FOI_OFFICER)
-CHART_WIDTH, BAR_HEIGHT, GAP = 600, 24, 8
 
 
 class FiguresForm(forms.Form):
@@ -58,19 +57,6 @@ def _chosen(request: HttpRequest) -> tuple[FiguresForm, dt.date, str, int]:
     return form, today(), region, 5
 
 
-def chart(forces: list[dict[str, Any]]) -> dict[str, Any]:
-    """Bars for each force's missing, side by side: SVG geometry only (no inline style)."""
-    top = max((f["missing"] for f in forces), default=0) or 1
-    label_width = 200
-    scale = (CHART_WIDTH - label_width - 60) / top
-    bars = [{"y": i * (BAR_HEIGHT + GAP), "text_y": i * (BAR_HEIGHT + GAP) + BAR_HEIGHT - 7,
-             "width": round(f["missing"] * scale, 1), "label": f["name"], "value": f["missing"],
-             "value_x": label_width + round(f["missing"] * scale, 1) + 6}
-            for i, f in enumerate(forces)]
-    return {"bars": bars, "width": CHART_WIDTH, "label_width": label_width,
-            "height": max(1, len(forces)) * (BAR_HEIGHT + GAP), "bar_height": BAR_HEIGHT}
-
-
 @login_required
 def figures(request: HttpRequest) -> HttpResponse:
     if not policy.may(request.user, "figures.view"):
@@ -83,7 +69,7 @@ def figures(request: HttpRequest) -> HttpResponse:
     return render(request, "web/figures.html", {
         "form": form, "report": report, "as_at": as_at, "region": region,
         "threshold": threshold, "query": request.GET.urlencode(),
-        "chart": chart(report["forces"]) if report else None,
+        "charts": page_charts(as_at, report) if report else [],
         "may_foi": policy.has_role(request.user, *FOI_ROLES)})
 
 

@@ -129,3 +129,27 @@ def govuk_tag(text: str, colour: str = "") -> SafeString:
 def humanise(name: str) -> str:
     """A field name as words: ``next_action_by`` -> "Next action by"."""
     return str(name).replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def govuk_chart(chart: Any) -> SafeString:
+    """A server-drawn chart (``reports.charts.Chart``) in a figure, with its figures as a
+    GOV.UK table inside a GOV.UK details component (the text alternative)."""
+    from django.utils.html import format_html
+
+    numeric = [False] + [True] * (len(chart.header) - 1)
+    table = render_macro("table", "govukTable", {
+        "caption": chart.title, "captionClasses": "govuk-table__caption--s",
+        "firstCellIsHeader": True,
+        "head": [{"text": h, "format": "numeric" if n else None}
+                 for h, n in zip(chart.header, numeric, strict=True)],
+        "rows": [[{"text": c, "format": "numeric" if n else None}
+                  for c, n in zip(row, numeric, strict=True)] for row in chart.rows],
+    })
+    details = render_macro("details", "govukDetails", {
+        "summaryText": "Show these figures as a table", "html": table})
+    # The SVG is built by reports.charts, which escapes every piece of text in it.
+    svg = SafeString(chart.svg)
+    return format_html('<figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" '
+                       'id="{}-figure">{}<figcaption class="govuk-body-s">{}</figcaption>{}'
+                       "</figure>", chart.ident, svg, chart.description, details)
