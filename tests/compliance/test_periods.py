@@ -112,7 +112,8 @@ def test_a_correction_of_an_entry_the_rules_read_is_taken_into_account(make_pers
     assert counts(dt.date(2019, 7, 1)).get("overdue") == 1
 
 
-def test_a_transfer_to_another_force_moves_the_person_in_the_counts(make_person, make_user):
+def test_a_move_to_another_force_counts_from_its_date_and_the_past_stays(make_person,
+                                                                         make_user):
     person = make_person()
     record(person, "disposal", "2018-06-01",
            disposal=DisposalInput(offence="SOA 2003 s.3", kind="imprisonment", months=40))
@@ -124,7 +125,12 @@ def test_a_transfer_to_another_force_moves_the_person_in_the_counts(make_person,
     record(person, "assignment", "2024-06-01",
            details={"offender_manager": officer.username, "force": "staffordshire"})
     assert [(r.force, r.people) for r in status_counts_as_at(day, day)] == [
+        ("west-midlands", 1)]  # where they were on that date
+    moved = dt.date(2024, 6, 1)
+    assert [(r.force, r.people) for r in status_counts_as_at(moved, moved)] == [
         ("staffordshire", 1)]
+    assert [(r.force, r.people) for r in status_counts_as_at(moved - dt.timedelta(days=1),
+                                                            moved)] == [("west-midlands", 1)]
 
 
 def test_a_rebuild_gives_the_same_periods_as_bringing_them_up_to_date(make_person):

@@ -24,7 +24,18 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def staged(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         build_demo(seed=2017, scale=0.01, fresh=True, progress=lambda *_: None)
-        return stage_cross_force(progress=lambda *_: None)
+        before = registered_by_force(FOI_DATE)
+        staged = stage_cross_force(progress=lambda *_: None)
+        return {**staged, "before": before}
+
+
+def registered_by_force(as_at: Any) -> dict[str, int]:
+    from whereabouts.compliance.periods import status_counts_as_at
+
+    out: dict[str, int] = {}
+    for row in status_counts_as_at(as_at, as_at):
+        out[row.force] = out.get(row.force, 0) + row.people
+    return out
 
 
 def test_a_west_midlands_person_is_handed_to_staffordshire_end_to_end(staged, db):
@@ -44,6 +55,7 @@ def test_a_west_midlands_person_is_handed_to_staffordshire_end_to_end(staged, db
 
 def test_the_handover_leaves_the_foi_date_figures_where_they_were(staged, db):
     person = staged["handed"]
+    assert registered_by_force(FOI_DATE) == staged["before"]
     assert transfers.forces_as_at(FOI_DATE)[person.pk] == "west-midlands"
     assert transfers.forces_as_at(SCENARIO_TODAY)[person.pk] == "staffordshire"
 

@@ -257,3 +257,44 @@ def test_figures_count_a_person_where_they_were_on_the_date(make_person, forces)
                               actor=forces["st_sup"], today=TODAY)
     assert transfers.forces_as_at(TODAY - dt.timedelta(days=1)) == {person.pk: "west-midlands"}
     assert transfers.forces_as_at(TODAY) == {person.pk: "staffordshire"}
+
+
+W, S, M = "west-midlands", "staffordshire", "west-mercia"
+D = dt.date
+
+
+@pytest.mark.parametrize(("handed", "expected"), [
+    pytest.param([(D(2020, 6, 1), W, S)], [(W, D(2020, 1, 1), D(2020, 5, 31)),
+                                           (S, D(2020, 6, 1), D(2020, 12, 31))],
+                 id="a handover in the middle cuts the stretch on the day it was accepted"),
+    pytest.param([(D(2021, 6, 1), W, S)], [(W, D(2020, 1, 1), D(2020, 12, 31))],
+                 id="a handover after the stretch leaves it with the sending force"),
+    pytest.param([(D(2019, 6, 1), W, S)], [(S, D(2020, 1, 1), D(2020, 12, 31))],
+                 id="a handover before the stretch gives it to the receiving force"),
+    pytest.param([(D(2020, 1, 1), W, S)], [(S, D(2020, 1, 1), D(2020, 12, 31))],
+                 id="a handover on the stretch's first day gives it all to the receiver"),
+    pytest.param([(D(2020, 3, 1), W, S), (D(2020, 9, 1), S, M)],
+                 [(W, D(2020, 1, 1), D(2020, 2, 29)), (S, D(2020, 3, 1), D(2020, 8, 31)),
+                  (M, D(2020, 9, 1), D(2020, 12, 31))],
+                 id="two handovers make three stretches"),
+])
+def test_a_stretch_is_cut_where_the_person_was_handed_over(handed, expected):
+    assert transfers.force_stretches(handed, D(2020, 1, 1), D(2020, 12, 31)) == expected
+
+
+def test_an_assignment_to_another_force_outside_a_transfer_is_kept_as_a_handover(
+        make_person, forces):
+    person = make_person()
+    services.event_record(person_id=person.pk, kind="assignment", effective_date="2024-05-01",
+                          today=TODAY, recorded_by=None, source="import:legacy.csv",
+                          details={"offender_manager": "om.st", "force": "staffordshire"})
+    assert transfers.forces_as_at(D(2024, 4, 30)) == {person.pk: "west-midlands"}
+    assert transfers.forces_as_at(D(2024, 5, 1)) == {person.pk: "staffordshire"}
+
+
+def test_accepting_a_transfer_makes_one_handover_not_two(make_person, forces):
+    person = make_person()
+    notify(person, "ST1 2AB")
+    transfers.accept_transfer(transfer_id=Transfer.objects.get(person=person).pk,
+                              offender_manager="om.st", actor=forces["st_sup"], today=TODAY)
+    assert Transfer.objects.filter(person=person).count() == 1

@@ -31,6 +31,7 @@ from django.utils import timezone
 from whereabouts.register.case import build_case
 from whereabouts.register.models import EventKind
 from whereabouts.register.selectors import RawLedger, iter_ledgers
+from whereabouts.register.transfers import force_stretches, handovers
 
 from .models import Compliance, StatusPeriod, StatusPeriodsMark
 from .sweep import FOREVER, MARK_KINDS, _default_workers, status_and_validity
@@ -93,9 +94,17 @@ Row = tuple[int, str, dt.date, dt.date, str, dt.date | None]
 def _compute(args: tuple[int | None, int | None, Sequence[int] | None]) -> list[Row]:
     first_id, last_id, person_ids = args
     rows: list[Row] = []
+    handed = handovers(person_ids)
     for ledger in iter_ledgers(None, first_id=first_id, last_id=last_id,
                                person_ids=person_ids):
-        rows.extend((ledger.person_id, ledger.force_id, *p) for p in person_periods(ledger))
+        moves = handed.get(ledger.person_id)
+        for p in person_periods(ledger):
+            if not moves:
+                rows.append((ledger.person_id, ledger.force_id, *p))
+                continue
+            # A person handed between forces counts for the force responsible on each date.
+            for force, first, last in force_stretches(moves, p.starts_on, p.ends_on):
+                rows.append((ledger.person_id, force, first, last, *p[2:]))
     return rows
 
 

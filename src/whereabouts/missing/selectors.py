@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Max
 
 from whereabouts.register.models import Event, EventKind, Force, Person
+from whereabouts.register.transfers import forces_as_at
 
 from .breaches import BREACH_KINDS, BREACH_RECORDED, Breach, breaches_from
 from .episodes import (
@@ -129,7 +130,8 @@ def episodes_by_person(as_at: dt.date, person_ids: Iterable[int] | None = None
             continue
         entries[person_id].append((kind, when, details))
         forces[person_id] = force
-    return {pid: (forces[pid], episodes_from(e)) for pid, e in entries.items()}
+    then = forces_as_at(as_at)  # a person handed over since counts where they were then
+    return {pid: (then.get(pid, forces[pid]), episodes_from(e)) for pid, e in entries.items()}
 
 
 @dataclass

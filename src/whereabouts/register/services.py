@@ -253,6 +253,7 @@ def event_record(
         raise InvalidInput("supersedes", "is required to withdraw an entry")
     if kind != EventKind.VOID:
         _check_sequence(person, kind, when, ignore=old)
+    moved_from = person.force_id
     if kind == EventKind.ASSIGNMENT:
         _apply_assignment(person, clean)
     aliases = list(aliases)
@@ -286,6 +287,10 @@ def event_record(
     action = AuditAction.ALTERATION if old is not None else AuditAction.COLLECTION
     audit.record(actor=recorded_by, action=action, person_id=person.pk,
                  what=f"recorded {kind} effective {when}", reason=reason.strip())
+    if kind == EventKind.ASSIGNMENT and person.force_id != moved_from:
+        from .transfers import after_assignment
+
+        after_assignment(event, person, moved_from)
     if checked_addresses and not person.addresses.filter(from_date__gt=when).exists():
         from .transfers import after_notification  # transfers write through this module
 

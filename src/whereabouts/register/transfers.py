@@ -12,6 +12,7 @@ Every step is a ledger entry, so the person's timeline shows every handover.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -73,6 +74,20 @@ def after_notification(event: Event, person: Person, *, actor: AbstractBaseUser 
     return Transfer.objects.create(
         person=person, from_force_id=person.force_id, to_force_id=area, opened_by_event=opened,
         notification=event, opened_on=today, due_by=due)
+
+
+def after_assignment(event: Event, person: Person, from_force: str) -> None:
+    """An assignment that moves a person to another force outside a transfer (an import, an
+    administrator's correction) is kept as a handover too, so that figures for earlier dates
+    still count the person where they were; one that completes a transfer already is."""
+    to_force = event.details["force"]
+    if Transfer.objects.filter(person=person, state=TransferState.ACCEPTED, to_force_id=to_force,
+                               closed_on=event.effective_date).exists():
+        return
+    Transfer.objects.create(person=person, from_force_id=from_force, to_force_id=to_force,
+                            opened_by_event=event, opened_on=event.effective_date,
+                            due_by=event.effective_date, state=TransferState.ACCEPTED,
+                            closed_on=event.effective_date)
 
 
 def _close(transfer: Transfer, *, kind: str, actor: AbstractBaseUser | None, today: dt.date,
@@ -185,6 +200,36 @@ def overdue_count(force: str, today: dt.date) -> int:
     return Transfer.objects.filter(
         models.Q(to_force_id=force) | models.Q(from_force_id=force),
         state=TransferState.PENDING, due_by__lt=today).count()
+
+
+def handovers(person_ids: Iterable[int] | None = None
+              ) -> dict[int, list[tuple[dt.date, str, str]]]:
+    """Accepted transfers per person, oldest first: ``(accepted_on, from_force, to_force)``."""
+    rows = Transfer.objects.filter(state=TransferState.ACCEPTED)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    out: dict[int, list[tuple[dt.date, str, str]]] = {}
+    for person_id, closed_on, from_force, to_force in rows.order_by(
+            "person_id", "closed_on", "id").values_list("person_id", "closed_on",
+                                                        "from_force_id", "to_force_id"):
+        out.setdefault(person_id, []).append((closed_on, from_force, to_force))
+    return out
+
+
+def force_stretches(handed: list[tuple[dt.date, str, str]], starts_on: dt.date,
+                    ends_on: dt.date) -> list[tuple[str, dt.date, dt.date]]:
+    """``starts_on``..``ends_on`` cut where the person was handed over: ``(force, first,
+    last)`` for each stretch (a handover accepted on D counts for the new force from D)."""
+    force, start, out = handed[0][1], starts_on, []
+    for accepted_on, _, to_force in handed:
+        if accepted_on > ends_on:
+            break
+        if accepted_on > start:
+            out.append((force, start, accepted_on - dt.timedelta(days=1)))
+            start = accepted_on
+        force = to_force
+    out.append((force, start, ends_on))
+    return out
 
 
 def forces_as_at(as_at: dt.date) -> dict[int, str]:

@@ -26,6 +26,7 @@ from whereabouts.missing.selectors import (
 )
 from whereabouts.register.models import Event, Force, Person
 from whereabouts.register.selectors import iter_cases
+from whereabouts.register.transfers import forces_as_at
 
 from .figures import DUE_WITHIN_DAYS, NATION, Counts, ForceInfo, Scope, assemble, count_forces
 
@@ -43,6 +44,7 @@ def statuses_as_at(as_at: dt.date) -> list[tuple[str, str, dt.date | None]]:
     the slow, direct answer the tests hold them to.
     """
     force_of = dict(Person.objects.values_list("pk", "force_id"))
+    force_of.update(forces_as_at(as_at))  # where each was on the date, if handed over since
     out = []
     for pid, _, case in iter_cases(as_at):
         status = status_from_case(case, as_at)
