@@ -100,6 +100,8 @@ class AuditEntry(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     what = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
+    listed = models.TextField(blank=True, default="", db_default="", help_text="The ids of the people a list page showed, "
+                                                    "space-separated (covered by the hash)")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -114,6 +116,23 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit entries are never deleted")
+
+    def listed_ids(self) -> list[int]:
+        return [int(pid) for pid in self.listed.split()]
+
+
+class AuditListing(models.Model):
+    """One person shown on a list page (a caseload, search results, the missing board) whose
+    look is one :class:`AuditEntry`: an index of the entry's ``listed`` ids, written with it,
+    so that "who looked at this person" finds list appearances without reading every entry.
+    The entry's ``listed`` text, which the chain's hash covers, is the record; ``audit
+    verify`` checks that these rows agree with it."""
+
+    entry = models.ForeignKey(AuditEntry, on_delete=models.PROTECT, related_name="listings")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "entry"], name="access_listing_person")]
 
 
 class SignInStage(models.TextChoices):
