@@ -47,6 +47,9 @@ class StaffProfile(models.Model):
                               help_text="A partner agency user's agency; empty for police staff")
     session_generation = models.PositiveIntegerField(
         default=0, help_text="Raised by 'sign out everywhere': older sessions then end")
+    must_change_password = models.BooleanField(
+        default=False, help_text="Set when an administrator resets the password: the user "
+                                 "must choose a new one at their next sign-in")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -100,8 +103,9 @@ class AuditEntry(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     what = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
-    listed = models.TextField(blank=True, default="", db_default="", help_text="The ids of the people a list page showed, "
-                                                    "space-separated (covered by the hash)")
+    listed = models.TextField(blank=True, default="", db_default="",
+                              help_text="The ids of the people a list page showed, "
+                                        "space-separated (covered by the hash)")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

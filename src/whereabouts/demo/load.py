@@ -35,8 +35,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from whereabouts.register.models import Address, Alias, Disposal, Event, Person, SearchKey
-from whereabouts.rules import retention
 from whereabouts.register.search_keys import keys_for
+from whereabouts.rules import retention
 
 from .generator import GenPerson, generate
 from .missing import MissingPlanEntry

@@ -36,6 +36,15 @@ def latest_review(date_of_birth: date, since: date) -> date:
     return min(anniversary(since, REVIEW_YEARS), max(hundredth, since))
 
 
+def review_limit(date_of_birth: date, on: date) -> date:
+    """The latest next review a decision to retain made on ``on`` may set: 10 years on, or
+    the 100th birthday if sooner; for someone already 100, 10 years on (kept past 100 only
+    with a decision, and reviewed again within 10 years)."""
+    if on >= birthday(date_of_birth, KEEP_UNTIL_AGE):
+        return anniversary(on, REVIEW_YEARS)
+    return latest_review(date_of_birth, on)
+
+
 def may_dispose(date_of_birth: date, on: date) -> bool:
     """Whether a Group 1 record may be disposed of on ``on``: only once the person is 100."""
     return on >= birthday(date_of_birth, KEEP_UNTIL_AGE)

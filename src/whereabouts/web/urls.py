@@ -1,6 +1,15 @@
 from django.urls import include, path
 
-from . import access_views, audit_views, figures_views, partner_views, search_views, views
+from . import (
+    access_views,
+    audit_views,
+    figures_views,
+    partner_views,
+    retention_views,
+    search_views,
+    subject_access_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,4 +37,7 @@ urlpatterns = [
          name="circulation-json"),
     path("audit/person/", audit_views.audit_person, name="audit-person"),
     path("audit/user/", audit_views.audit_user, name="audit-user"),
+    path("reviews/", retention_views.review_queue, name="review-queue"),
+    path("reviews/<int:person_id>/", retention_views.review_person, name="review-person"),
+    path("subject-access/", subject_access_views.subject_access_export, name="subject-access"),
 ]

@@ -61,7 +61,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "profile": profile, "casework": policy.may(request.user, "people.caseload"),
         "search": policy.may(request.user, "people.search_all_forces"),
         "shared": policy.may(request.user, "shared.open"),
-        "figures": policy.may(request.user, "figures.view")})
+        "figures": policy.may(request.user, "figures.view"),
+        "reviews": policy.may(request.user, "retention.review")})
 
 
 @login_required
