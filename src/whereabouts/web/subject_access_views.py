@@ -25,15 +25,18 @@ from whereabouts.reports import subject_access
 
 class SubjectAccessForm(forms.Form):
     reference = forms.CharField(label="Person reference", max_length=20,
-                                help_text="The register reference, for example WM-000123")
+                                help_text="The register reference, for example WM-000123",
+                                error_messages={"required": "Enter the person's reference"})
     request_reference = forms.CharField(
         label="Request reference", max_length=60,
-        help_text="The subject access request's own reference, for example SAR/2024/017")
+        help_text="The subject access request's own reference, for example SAR/2024/017",
+        error_messages={"required": "Enter the request's reference"})
     reason = forms.CharField(
         label="Why you are exporting the record", max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Kept in the audit log with your name, as the justification for the "
-                  "disclosure")
+                  "disclosure",
+        error_messages={"required": "Enter why you are exporting the record"})
     format = forms.ChoiceField(
         label="Format", widget=forms.RadioSelect, initial="html",
         choices=[("html", "A readable page (HTML) to redact"),

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('person_id', models.BigIntegerField()),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listings', to='access.auditentry')),
+                ('entry', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='listings', to='access.auditentry')),
             ],
             options={
                 'indexes': [models.Index(fields=['person_id', 'entry'], name='access_listing_person')],
