@@ -14,11 +14,11 @@ import pytest
 from django.urls import reverse
 
 from whereabouts.access import audit
-from whereabouts.access.models import AuditEntry
+from whereabouts.access.models import AuditEntry, Erasure
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, Person
 from whereabouts.retention import services
-from whereabouts.retention.models import Decision, Erasure
+from whereabouts.retention.models import Decision
 
 from ..conftest import TODAY
 

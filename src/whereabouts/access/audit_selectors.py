@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from whereabouts.register.models import Person
 
-from .models import AuditEntry, Role
+from .models import AuditEntry, Erasure, Role
 from .policy import profile_of
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -35,9 +35,7 @@ def person_by_reference(user: AnyUser, reference: str) -> tuple[int, str] | None
     """The (id, reference) of the person with ``reference`` in the auditor's scope. Only the
     reference: the auditor's pages never show the record itself. A person whose record was
     erased (MoPI disposal) is still found, by what the erasure left
-    (``retention.models.Erasure``), so that their audit entries stay within reach."""
-    from whereabouts.retention.models import Erasure
-
+    (``access.models.Erasure``), so that their audit entries stay within reach."""
     if not is_auditor(user):
         return None
     people = Person.objects.filter(reference__iexact=reference.strip())
@@ -95,8 +93,6 @@ def entries_by(username: str, start: dt.date | None = None,
 def references(person_ids: Iterable[int | None]) -> dict[int, str]:
     """Person references for a page of entries (the reference only, never the record), also
     for people whose record was erased."""
-    from whereabouts.retention.models import Erasure
-
     ids = {pid for pid in person_ids if pid is not None}
     found = dict(Person.objects.filter(pk__in=ids).values_list("pk", "reference"))
     gone = ids - set(found)

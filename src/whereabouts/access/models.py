@@ -171,3 +171,24 @@ class Lockout(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "until"])]
+
+
+class Erasure(models.Model):
+    """What is left of a person whose record was erased (a MoPI disposal, by
+    ``retention.services.erase_disposed``): enough for the auditors to find their audit
+    entries, which refer to them by ``person_id``, a number never used again; no more."""
+
+    person_id = models.BigIntegerField(unique=True)
+    reference = models.CharField(max_length=20, db_index=True)
+    force_id = models.CharField(max_length=40)
+    decided_on = models.DateField()
+    decided_by_name = models.CharField(max_length=150)
+    reason = models.TextField()
+    erased_at = models.DateTimeField()
+    erased_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} (erased)"

@@ -1,11 +1,11 @@
-"""MoPI review decisions and the record left when a person's record is erased.
+"""MoPI review decisions.
 
 A decision is never changed: a later review is a new decision. The person's next review date
 (``register.Person.next_review``) is a cache of the latest decision to retain, or of the
 registration date for a record never reviewed. When a record is disposed of, every row about
-the person goes, decisions included; an :class:`Erasure` keeps what the auditors need to find
-the person's audit entries again (the reference and the number the entries use), and nothing
-else about them.
+the person goes, decisions included; an ``access.models.Erasure`` keeps what the auditors
+need to find the person's audit entries again (the reference and the number the entries
+use), and nothing else about them.
 """
 
 from __future__ import annotations
@@ -56,23 +56,3 @@ class Decision(AppendOnlyModel):
 
     def criteria_words(self) -> list[str]:
         return [NRAC.get(key, key) for key in self.criteria]
-
-
-class Erasure(models.Model):
-    """What is left of a person whose record was disposed of: enough to find their audit
-    entries (which refer to them by ``person_id``, a number never used again), no more."""
-
-    person_id = models.BigIntegerField(unique=True)
-    reference = models.CharField(max_length=20, unique=True)
-    force_id = models.CharField(max_length=40)
-    decided_on = models.DateField()
-    decided_by_name = models.CharField(max_length=150)
-    reason = models.TextField()
-    erased_at = models.DateTimeField()
-    erased_by_name = models.CharField(max_length=150)
-
-    class Meta:
-        ordering = ["-erased_at"]
-
-    def __str__(self) -> str:
-        return f"{self.reference} (erased)"

@@ -19,14 +19,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from whereabouts.access import audit, policy
-from whereabouts.access.models import AuditAction
+from whereabouts.access.models import AuditAction, Erasure
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.events import parse_date
 from whereabouts.register.models import Person
 from whereabouts.register.services import checked_text
 from whereabouts.rules import retention as rule
 
-from .models import NRAC, Decision, Erasure, Outcome
+from .models import NRAC, Decision, Outcome
 
 
 class NotPermitted(Exception):
