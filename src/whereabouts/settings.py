@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "whereabouts.register",
     "whereabouts.compliance",
     "whereabouts.missing",
+    "whereabouts.retention",
     "whereabouts.web",
 ]
 

@@ -223,3 +223,63 @@ def test_the_audit_verify_command_names_the_first_bad_entry(capsys):
     assert main(["audit", "verify"]) == 1
     err = capsys.readouterr().err
     assert f"Audit chain BROKEN at entry {entries[1].pk}: content does not match its hash" in err
+
+
+# ---- the people a list page showed -------------------------------------------------------
+
+LISTING = "access_auditlisting"
+
+
+def _listing_guards_off() -> None:
+    if connection.vendor == "sqlite":
+        _sql(f"DROP TRIGGER IF EXISTS {LISTING}_no_update")
+    else:
+        _sql("SET CONSTRAINTS ALL IMMEDIATE")
+        _sql(f"ALTER TABLE {LISTING} DISABLE TRIGGER USER")
+
+
+@pytest.mark.django_db
+def test_an_entry_keeps_the_people_its_list_showed_under_its_hash():
+    entry = audit.record(actor=None, action="consultation", what="listed people",
+                         listed=[7, 3, 7, 9])
+    assert entry.listed == "7 3 9"
+    assert sorted(entry.listings.values_list("person_id", flat=True)) == [3, 7, 9]
+    assert audit.verify().ok
+
+
+@pytest.mark.django_db
+def test_an_entry_without_a_list_hashes_as_entries_did_before_lists():
+    entry = audit.record(actor=None, action="consultation", what="look", person_id=1)
+    assert entry.hash == audit._digest(entry)
+    entry.listed = "1"
+    assert audit._digest(entry) != entry.hash  # the list is covered once there is one
+
+
+@pytest.mark.django_db
+def test_a_person_removed_from_the_index_of_lists_is_detected():
+    _chain(2)
+    entry = audit.record(actor=None, action="consultation", what="listed", listed=[5, 6])
+    _chain(1)
+    _listing_guards_off()
+    _sql(f"DELETE FROM {LISTING} WHERE entry_id = %s AND person_id = 6", [entry.pk])
+    report = audit.verify()
+    assert (report.first_bad_id, report.ok) == (entry.pk, False)
+    assert "does not match the index of lists" in report.problem
+
+
+@pytest.mark.django_db
+def test_a_person_added_to_the_index_of_lists_is_detected():
+    plain = _chain(2)
+    _listing_guards_off()
+    _sql(f"INSERT INTO {LISTING} (entry_id, person_id) VALUES (%s, 42)", [plain[1].pk])
+    report = audit.verify()
+    assert report.first_bad_id == plain[1].pk and not report.ok
+
+
+@pytest.mark.django_db
+def test_a_list_edited_on_the_entry_breaks_its_hash():
+    entry = audit.record(actor=None, action="consultation", what="listed", listed=[5, 6])
+    _guards_off()
+    _sql(f"UPDATE {TABLE} SET listed = '5' WHERE id = %s", [entry.pk])
+    report = audit.verify()
+    assert (report.first_bad_id, report.problem) == (entry.pk, "content does not match its hash")

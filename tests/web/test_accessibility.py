@@ -63,6 +63,7 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                   today=TODAY)
     theirs = make_person(force="staffordshire", manager=None, family_name="Elsewhere")
     make_user("aud.wm", "auditor", force=None)
+    make_user("admin.wm", "administrator")
     partner = make_user("housing.wm", "partner")
     from whereabouts.access import sharing
     from whereabouts.access.models import StaffProfile
@@ -123,13 +124,20 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         (f"/transfers/{scene['transfer'].pk}/accept/", "accept a transfer"),
         ("/inbox/?show=all", "inbox"),
         (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
+        ("/reviews/", "records due for review"),
+        (f"/reviews/{pid}/", "review a record (MoPI)"),
+        ("/account/password/", "change your password"),
     ]:
         check(path, name)
     page.goto(f"{base}/people/{pid}/do/review/")
     page.get_by_role("button", name="Save").click()
     check("", "a form with errors")
     for username, pages in (("aud.wm", [("/audit/person/", "who looked at a person"),
-                                        ("/audit/user/", "what a user looked at")]),
+                                        ("/audit/user/", "what a user looked at"),
+                                        ("/subject-access/", "subject access")]),
+                            ("admin.wm", [("/users/", "users"),
+                                          (f"/users/{scene['supervisor'].pk}/reset-password/",
+                                           "reset a password")]),
                             ("housing.wm", [("/shared/", "shared with us"),
                                             (f"/shared/{pid}/", "a shared person")])):
         page.get_by_role("button", name="Sign out", exact=True).click()

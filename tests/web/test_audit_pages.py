@@ -131,3 +131,35 @@ def test_the_user_csv_export_is_logged(client, auditor, looked_at):
     assert b"viewed the person page" in response.content
     logged = AuditEntry.objects.order_by("-id").first()
     assert logged.action == "disclosure" and "exported what om.one looked at" in logged.what
+
+
+def test_who_looked_at_a_person_includes_the_list_pages_that_showed_them(
+        client, auditor, make_person, officer):
+    shown, other = make_person(), make_person(family_name="Other")
+    client.force_login(officer)
+    assert client.get(reverse("people")).status_code == 200  # my caseload: both listed
+    listing = AuditEntry.objects.order_by("-id").first()
+    assert set(listing.listed_ids()) == {shown.pk, other.pk}
+    client.force_login(auditor)
+    page = client.get(reverse("audit-person"), {"reference": shown.reference})
+    rows = page.context["rows"]
+    listed_rows = [r for r in rows if r["entry"].pk == listing.pk]
+    assert listed_rows and listed_rows[0]["reference"] == f"{shown.reference} (on a list of 2)"
+    csv_rows = list(csv.DictReader(io.StringIO(client.get(
+        reverse("audit-person"), {"reference": shown.reference, "format": "csv"}
+    ).content.decode())))
+    assert any(r["entry"] == str(listing.pk) and r["listed"] for r in csv_rows)
+
+
+def test_a_list_that_did_not_show_a_person_is_not_among_their_entries(
+        client, auditor, make_person, officer, make_user):
+    mine = make_person()
+    colleague = make_user("om.two", "offender_manager")
+    theirs = make_person(manager=colleague, family_name="Colleague")
+    client.force_login(officer)
+    client.get(reverse("people"))  # my caseload: only ``mine``
+    listing = AuditEntry.objects.order_by("-id").first()
+    assert listing.listed_ids() == [mine.pk]
+    client.force_login(auditor)
+    rows = client.get(reverse("audit-person"), {"reference": theirs.reference}).context["rows"]
+    assert listing.pk not in {r["entry"].pk for r in rows}

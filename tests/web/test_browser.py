@@ -79,6 +79,25 @@ def test_an_offender_manager_signs_in_and_opens_a_person_from_their_caseload(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_user_changes_their_password_in_the_browser(officer: Any, live_server: Any,
+                                                      browser_page: Any) -> None:
+    page = browser_page
+    sign_in(page, live_server.url, "om.one")
+    page.get_by_role("link", name="Change your password").click()
+    page.get_by_label("Current password").fill("correct-horse-9")
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password again").fill("short")
+    page.get_by_role("button", name="Change password").click()
+    assert "too short" in page.locator(".govuk-error-summary").inner_text()
+    page.get_by_label("Current password").fill("correct-horse-9")
+    page.get_by_label("New password", exact=True).fill("a-longer-pass-phrase-42")
+    page.get_by_label("New password again").fill("a-longer-pass-phrase-42")
+    page.get_by_role("button", name="Change password").click()
+    assert "Your password has been changed" in page.content()
+    assert page.locator("#signed-in-as").inner_text() == "om.one"  # still signed in here
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_wrong_password_is_refused_in_the_browser(officer: Any, live_server: Any,
                                                     browser_page: Any) -> None:
     page = browser_page

@@ -64,6 +64,12 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "figures-foi-pack": ("", row(404, analyst=200, senior_officer=200, foi_officer=200)),
     "audit-person": ("", row(404, auditor=200)),
     "audit-user": ("", row(404, auditor=200)),
+    "review-queue": ("", row(404, **SUPERVISING, auditor=200)),
+    "review-person": ("mine", row(404, **SUPERVISING, auditor=200)),
+    "review-person@theirs": ("theirs", row(404, auditor=200)),  # the auditor is national
+    "subject-access": ("", row(404, auditor=200)),
+    "password-change": ("", row(200)),  # everyone signed in, even without a role
+    "user-reset-password": ("user", row(404, administrator=200)),
     "circulation": ("mine", row(404)),  # no circulation: every role alike
     "circulation-json": ("mine", row(404)),
     "transfers": ("", row(404, **CASEWORK)),

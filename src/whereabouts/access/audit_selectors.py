@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 
 from whereabouts.register.models import Person
 
-from .models import AuditEntry, Role
+from .models import AuditEntry, Erasure, Role
 from .policy import profile_of
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -33,14 +33,19 @@ def _force_of(user: AnyUser) -> str | None:
 
 def person_by_reference(user: AnyUser, reference: str) -> tuple[int, str] | None:
     """The (id, reference) of the person with ``reference`` in the auditor's scope. Only the
-    reference: the auditor's pages never show the record itself."""
+    reference: the auditor's pages never show the record itself. A person whose record was
+    erased (MoPI disposal) is still found, by what the erasure left
+    (``access.models.Erasure``), so that their audit entries stay within reach."""
     if not is_auditor(user):
         return None
     people = Person.objects.filter(reference__iexact=reference.strip())
+    erased = Erasure.objects.filter(reference__iexact=reference.strip())
     force = _force_of(user)
     if force is not None:
         people = people.filter(force_id=force)
-    row = people.values_list("pk", "reference").first()
+        erased = erased.filter(force_id=force)
+    row = (people.values_list("pk", "reference").first()
+           or erased.values_list("person_id", "reference").first())
     return (row[0], row[1]) if row else None
 
 
@@ -66,8 +71,15 @@ def _dated(entries: QuerySet[AuditEntry], start: dt.date | None,
 
 def entries_about(person_id: int, start: dt.date | None = None,
                   end: dt.date | None = None) -> QuerySet[AuditEntry]:
-    """Every entry about one person, newest first."""
-    return _dated(AuditEntry.objects.filter(person_id=person_id), start, end).order_by("-id")
+    """Every entry about one person, newest first: those about their record, and those of
+    list pages that showed them (caseloads, search results, the missing board).
+
+    A union of two index reads (``person_id`` on the entries; person then entry on the index
+    of lists), so that neither SQLite nor PostgreSQL reads the whole log.
+    """
+    about = _dated(AuditEntry.objects.filter(person_id=person_id), start, end)
+    listed = _dated(AuditEntry.objects.filter(listings__person_id=person_id), start, end)
+    return about.order_by().union(listed.order_by()).order_by("-id")
 
 
 def entries_by(username: str, start: dt.date | None = None,
@@ -79,6 +91,13 @@ def entries_by(username: str, start: dt.date | None = None,
 
 
 def references(person_ids: Iterable[int | None]) -> dict[int, str]:
-    """Person references for a page of entries (the reference only, never the record)."""
+    """Person references for a page of entries (the reference only, never the record), also
+    for people whose record was erased."""
     ids = {pid for pid in person_ids if pid is not None}
-    return dict(Person.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    found = dict(Person.objects.filter(pk__in=ids).values_list("pk", "reference"))
+    gone = ids - set(found)
+    if gone:
+        found |= {pid: f"{ref} (erased)" for pid, ref in
+                  Erasure.objects.filter(person_id__in=gone).values_list("person_id",
+                                                                         "reference")}
+    return found

@@ -20,7 +20,7 @@ AUDIT_TABLE = "access_auditentry"
 # Tables whose rows the application never updates or deletes: the ledger and the audit log.
 # (The ledger tables also refuse UPDATE by trigger; see register.0002.)
 APPEND_ONLY_TABLES = ("register_event", "register_disposal", "register_address",
-                      "register_alias", AUDIT_TABLE)
+                      "register_alias", AUDIT_TABLE, "access_auditlisting")
 
 
 def app_role_sql(role: str, schema: str = "public") -> list[str]:

@@ -47,6 +47,9 @@ class StaffProfile(models.Model):
                               help_text="A partner agency user's agency; empty for police staff")
     session_generation = models.PositiveIntegerField(
         default=0, help_text="Raised by 'sign out everywhere': older sessions then end")
+    must_change_password = models.BooleanField(
+        default=False, help_text="Set when an administrator resets the password: the user "
+                                 "must choose a new one at their next sign-in")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
@@ -100,6 +103,9 @@ class AuditEntry(models.Model):
     person_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     what = models.CharField(max_length=200)
     reason = models.TextField(blank=True)
+    listed = models.TextField(blank=True, default="", db_default="",
+                              help_text="The ids of the people a list page showed, "
+                                        "space-separated (covered by the hash)")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -114,6 +120,26 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise PermissionError("audit entries are never deleted")
+
+    def listed_ids(self) -> list[int]:
+        return [int(pid) for pid in self.listed.split()]
+
+
+class AuditListing(models.Model):
+    """One person shown on a list page (a caseload, search results, the missing board) whose
+    look is one :class:`AuditEntry`: an index of the entry's ``listed`` ids, written with it,
+    so that "who looked at this person" finds list appearances without reading every entry.
+    The entry's ``listed`` text, which the chain's hash covers, is the record; ``audit
+    verify`` checks that these rows agree with it."""
+
+    # No database constraint: the log's tables refuse TRUNCATE by trigger, and a foreign key
+    # would answer first; ``audit verify`` reports rows that no entry has.
+    entry = models.ForeignKey(AuditEntry, on_delete=models.DO_NOTHING, db_constraint=False,
+                              related_name="listings")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "entry"], name="access_listing_person")]
 
 
 class SignInStage(models.TextChoices):
@@ -145,3 +171,24 @@ class Lockout(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["username", "until"])]
+
+
+class Erasure(models.Model):
+    """What is left of a person whose record was erased (a MoPI disposal, by
+    ``retention.services.erase_disposed``): enough for the auditors to find their audit
+    entries, which refer to them by ``person_id``, a number never used again; no more."""
+
+    person_id = models.BigIntegerField(unique=True)
+    reference = models.CharField(max_length=20, db_index=True)
+    force_id = models.CharField(max_length=40)
+    decided_on = models.DateField()
+    decided_by_name = models.CharField(max_length=150)
+    reason = models.TextField()
+    erased_at = models.DateTimeField()
+    erased_by_name = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reference} (erased)"

@@ -35,8 +35,14 @@ PERMISSIONS: dict[str, str] = {
     "shared.open": "Open the narrow partner view of the people shared with their agency",
     "figures.view": "See figures (time to notice and locate) that name nobody",
     "foi.answer": "Prepare answers to freedom of information requests (figures only)",
+    "retention.review": "Review records under MoPI: the review queue of their force (every "
+                        "force, for a national data protection officer) and the decision to "
+                        "retain or dispose",
+    "subject_access.export": "Export everything held about a person of their force (every "
+                             "force, if national) for a subject access request, to redact "
+                             "before disclosure",
     "audit.view": "Read and export the audit log",
-    "users.manage": "Create users and reset their authenticator apps",
+    "users.manage": "Create users, reset their passwords and authenticator apps",
 }
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
@@ -47,13 +53,13 @@ _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "pers
 #: role not listed, or a user without a role, holds nothing.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "offender_manager": _CASEWORK,
-    "supervisor": _CASEWORK | {"share.create", "transfers.manage"},
-    "senior_officer": _CASEWORK | {"share.create", "transfers.manage"},
+    "supervisor": _CASEWORK | {"share.create", "transfers.manage", "retention.review"},
+    "senior_officer": _CASEWORK | {"share.create", "transfers.manage", "retention.review"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),
     "analyst": frozenset({"figures.view"}),
     "foi_officer": frozenset({"figures.view", "foi.answer"}),
     "partner": frozenset({"shared.open"}),
-    "auditor": frozenset({"audit.view"}),
+    "auditor": frozenset({"audit.view", "retention.review", "subject_access.export"}),
     "administrator": frozenset({"users.manage"}),
 }
 

@@ -163,6 +163,29 @@ def caseworkers(force_id: str | int | None) -> QuerySet:
             .order_by("username"))
 
 
+def _force_scope(user: User, permission: str) -> QuerySet[Person]:
+    """The people of the user's force, or everyone for a user with no force (national), if
+    the user holds ``permission``; nobody otherwise."""
+    profile = profile_of(user)
+    if profile is None or not may(user, permission):
+        return Person.objects.none()
+    if profile.force_id is None:
+        return Person.objects.all()
+    return Person.objects.filter(force_id=profile.force_id)
+
+
+def reviewable_people(user: User) -> QuerySet[Person]:
+    """The people whose records ``user`` reviews under MoPI (``retention.review``): their
+    force's, or every force's for a national data protection officer."""
+    return _force_scope(user, "retention.review")
+
+
+def disclosable_people(user: User) -> QuerySet[Person]:
+    """The people ``user`` may export for a subject access request
+    (``subject_access.export``): their force's, or every force's if national."""
+    return _force_scope(user, "subject_access.export")
+
+
 def can_manage_users(user: User) -> bool:
     """Create users and reset their sign-in code devices: administrators only."""
     return may(user, "users.manage")

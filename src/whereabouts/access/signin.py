@@ -35,6 +35,9 @@ from .models import AuditAction, Lockout, SignInFailure, SignInStage, StaffProfi
 SIGNED_IN_AT = "whereabouts_signed_in_at"
 LAST_SEEN = "whereabouts_last_seen"
 GENERATION = "whereabouts_generation"
+#: Set in the session of a user whose password an administrator reset: every page sends them
+#: to change it (``web.middleware``) until they do.
+MUST_CHANGE_PASSWORD = "whereabouts_must_change_password"
 
 
 # -- lockout -------------------------------------------------------------------------------
@@ -141,8 +144,14 @@ def begin_session(session: SessionBase, user: AbstractBaseUser, *, now: dt.datet
     session[SIGNED_IN_AT] = stamp
     session[LAST_SEEN] = stamp
     # Read afresh: ``user`` may hold a profile loaded before a 'sign out everywhere'.
-    session[GENERATION] = (StaffProfile.objects.filter(user=user)
-                           .values_list("session_generation", flat=True).first() or 0)
+    generation, must_change = (StaffProfile.objects.filter(user=user)
+                               .values_list("session_generation", "must_change_password")
+                               .first() or (0, False))
+    session[GENERATION] = generation
+    if must_change:
+        session[MUST_CHANGE_PASSWORD] = True
+    else:
+        session.pop(MUST_CHANGE_PASSWORD, None)
 
 
 def session_ended(session: SessionBase, user: AbstractBaseUser, *,

@@ -238,6 +238,26 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    """MoPI: list the decisions to dispose not yet carried out, or carry them out (erase)."""
+    _setup_django()
+    _migrate()
+    from whereabouts.retention.services import erase_disposed, pending_disposals
+
+    if args.action == "pending":
+        pending = pending_disposals()
+        for d in pending:
+            print(f"{d.person.reference}\tdecided {d.decided_on.isoformat()} by "
+                  f"{d.decided_by.get_username()}\t{d.reason}")
+        print(f"{len(pending)} record{'s' if len(pending) != 1 else ''} to erase.")
+        return 0
+    erased = erase_disposed()
+    for e in erased:
+        print(f"Erased {e.reference} (person {e.person_id}); logged in the audit chain.")
+    print(f"{len(erased)} record{'s' if len(erased) != 1 else ''} erased.")
+    return 0
+
+
 def cmd_pg_grants(args: argparse.Namespace) -> int:
     _setup_django()
     from whereabouts.access.grants import app_role_sql
@@ -428,6 +448,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--anchor", metavar="ID:HASH",
                    help="an entry noted from an earlier verify, which must still be there")
     p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("retention", help="MoPI: records decided for disposal: list or erase")
+    p.add_argument("action", choices=["pending", "erase"],
+                   help="pending: list them; erase: erase them (run as the database owner)")
+    p.set_defaults(func=cmd_retention)
 
     p = sub.add_parser("pg-grants",
                        help="print the PostgreSQL GRANTs for the application's own role")

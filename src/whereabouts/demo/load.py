@@ -36,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from whereabouts.register.models import Address, Alias, Disposal, Event, Person, SearchKey
 from whereabouts.register.search_keys import keys_for
+from whereabouts.rules import retention
 
 from .generator import GenPerson, generate
 from .missing import MissingPlanEntry
@@ -46,7 +47,8 @@ ORDER = ("person", "event", "disposal", "address", "alias", "searchkey")
 TABLES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "person": (Person, ("id", "reference", "force_id", "offender_manager_id", "family_name",
                         "given_names", "date_of_birth", "sex", "pnc_id", "cro_number",
-                        "ni_number", "passport_number", "created_at", "created_by_id")),
+                        "ni_number", "passport_number", "created_at", "created_by_id",
+                        "retention_group", "next_review")),
     "event": (Event, ("id", "person_id", "kind", "effective_date", "recorded_at",
                       "recorded_by_id", "source", "details", "supersedes_id", "reason")),
     "disposal": (Disposal, ("id", "event_id", "person_id", "relevant_date", "offence", "court",
@@ -130,7 +132,8 @@ class RowMaker:
             pid, person.reference, person.force, self.manager_ids[person.offender_manager],
             person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
             person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
-            self.recorded(person.events[0].date), None))
+            self.recorded(person.events[0].date), None, retention.GROUP_1,
+            self.date(retention.latest_review(person.date_of_birth, person.events[0].date))))
         events, disposals = rows["event"], rows["disposal"]
         addresses, aliases = rows["address"], rows["alias"]
         named: list[tuple[int, str, str]] = []

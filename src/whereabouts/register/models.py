@@ -79,10 +79,16 @@ class Person(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # MoPI (rules/retention.py): set at registration, moved on by each decision to retain
+    # (whereabouts.retention). A cache of the latest decision, like the fields above.
+    retention_group = models.CharField(max_length=2, default="1",
+                                       help_text="MoPI review group: 1, public protection")
+    next_review = models.DateField(help_text="When the record is next reviewed (MoPI)")
 
     class Meta:
         ordering = ["family_name", "given_names"]
-        indexes = [models.Index(fields=["force", "offender_manager"])]
+        indexes = [models.Index(fields=["force", "offender_manager"]),
+                   models.Index(fields=["force", "next_review"], name="register_person_review")]
 
     def __str__(self) -> str:
         return f"{self.reference}"

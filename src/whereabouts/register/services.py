@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from whereabouts.access import audit
 from whereabouts.access.models import AuditAction
+from whereabouts.rules import retention
 
 from .errors import InvalidInput
 from .events import AWAY_ENDS, AWAY_PAIRS, parse_date, validate_details
@@ -155,6 +156,7 @@ def person_register(
                                      max_length=20),
         created_at=now,
         created_by=recorded_by,
+        next_review=retention.latest_review(dob, today),
     )
     Event.objects.create(person=person, kind=EventKind.REGISTERED, effective_date=today,
                          recorded_at=now, recorded_by=recorded_by, source=source)

@@ -27,7 +27,8 @@ from whereabouts.access.models import AuditAction, AuditEntry
 from .forms import DateField
 
 PER_PAGE = 50
-CSV_COLUMNS = ["entry", "at", "actor", "action", "person_reference", "what", "reason", "hash"]
+CSV_COLUMNS = ["entry", "at", "actor", "action", "person_reference", "what", "reason", "listed",
+               "hash"]
 
 
 def _auditor(request: HttpRequest) -> None:
@@ -69,11 +70,21 @@ def _query(request: HttpRequest, **extra: str) -> str:
     return urlencode(params)
 
 
-def _rows(entries: QuerySet[AuditEntry] | list[AuditEntry]) -> list[dict[str, Any]]:
+def _rows(entries: QuerySet[AuditEntry] | list[AuditEntry],
+          about: tuple[int, str] | None = None) -> list[dict[str, Any]]:
+    """Entries with the reference of the person each is about; on "who looked at a person"
+    (``about``), a list page that showed them says so."""
     entries = list(entries)
     refs = selectors.references(e.person_id for e in entries)
-    return [{"entry": e, "reference": refs.get(e.person_id, "") if e.person_id else ""}
-            for e in entries]
+    rows = []
+    for e in entries:
+        reference = refs.get(e.person_id, "") if e.person_id else ""
+        if about is not None and e.person_id != about[0] and e.listed:
+            reference = f"{about[1]} (on a list of {len(e.listed_ids())})"
+        elif e.listed and not reference:
+            reference = f"a list of {len(e.listed_ids())}"
+        rows.append({"entry": e, "reference": reference})
+    return rows
 
 
 def _csv_cell(value: object) -> str:
@@ -82,17 +93,18 @@ def _csv_cell(value: object) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv(entries: QuerySet[AuditEntry], filename: str) -> HttpResponse:
+def _csv(entries: QuerySet[AuditEntry], filename: str,
+         about: tuple[int, str] | None = None) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for row in _rows(entries.select_related(None)):
+    for row in _rows(entries, about):
         e = row["entry"]
         writer.writerow([_csv_cell(v) for v in (
             e.pk, timezone.localtime(e.at).isoformat(), e.actor_name, e.action,
-            row["reference"], e.what, e.reason, e.hash)])
+            row["reference"], e.what, e.reason, e.listed, e.hash)])
     return response
 
 
@@ -121,11 +133,11 @@ def audit_person(request: HttpRequest) -> HttpResponse:
         if exporting:
             audit.record(actor=request.user, action=AuditAction.DISCLOSURE, person_id=person_id,
                          what=f"audit log: exported who looked at {reference}, {period} (CSV)")
-            return _csv(entries, f"audit-person-{reference}-{_today_stamp()}.csv")
+            return _csv(entries, f"audit-person-{reference}-{_today_stamp()}.csv", found)
         page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
         audit.record(actor=request.user, action=AuditAction.CONSULTATION, person_id=person_id,
                      what=f"audit log: who looked at {reference}, {period}, page {page.number}")
-        context.update(reference=reference, page=page, rows=_rows(page.object_list),
+        context.update(reference=reference, page=page, rows=_rows(page.object_list, found),
                        query=_query(request), csv_query=_query(request, format="csv"))
     return render(request, "web/audit_person.html", context)
 

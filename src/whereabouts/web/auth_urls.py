@@ -3,7 +3,7 @@
 from django.contrib.auth import views as django_auth_views
 from django.urls import path
 
-from . import auth_views, staff_views
+from . import auth_views, password_views, staff_views
 from .middleware import second_factor_not_required
 
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("users/new/", staff_views.user_new, name="user-new"),
     path("users/<int:user_id>/reset-device/", staff_views.user_reset_device,
          name="user-reset-device"),
+    path("users/<int:user_id>/reset-password/", password_views.user_reset_password,
+         name="user-reset-password"),
+    path("account/password/", password_views.password_change, name="password-change"),
 ]

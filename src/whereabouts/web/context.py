@@ -26,9 +26,13 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if policy.may(user, "figures.view"):
         items += [("Figures", reverse("figures")),
                   ("Time to notice and locate", reverse("missing-times"))]
+    if policy.may(user, "retention.review"):
+        items.append(("Reviews", reverse("review-queue")))
     if policy.may(user, "audit.view"):
         items += [("Who looked at a person", reverse("audit-person")),
                   ("What a user looked at", reverse("audit-user"))]
+    if policy.may(user, "subject_access.export"):
+        items.append(("Subject access", reverse("subject-access")))
     if policy.can_manage_users(user):
         items.append(("Users", reverse("users")))
     path = request.path

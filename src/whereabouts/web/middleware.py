@@ -7,7 +7,10 @@ sign-in page). For a signed-in user it:
    "sign out everywhere" (``access.signin.session_ended``), and sends them to sign in again;
 2. sends a user who has given only their password to the second-factor step, whatever page
    they asked for, except the few views marked with :func:`second_factor_not_required`
-   (signing in, the code, setting up the app, signing out).
+   (signing in, the code, setting up the app, signing out);
+3. sends a user whose password an administrator reset to change it, whatever page they
+   asked for, except the password page itself and signing out (the flag is in the session,
+   set at sign-in, so this costs no query).
 
 A new page is therefore protected without a decorator; a test walks every URL to prove it.
 """
@@ -26,6 +29,12 @@ from django.utils import timezone
 from whereabouts.access import signin
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+
+def open_before_password_change(view: View) -> View:
+    """Mark a view reachable by a user who must change their password first."""
+    view.password_change_first = False  # type: ignore[attr-defined]
+    return view
 
 
 def second_factor_not_required(view: View) -> View:
@@ -55,7 +64,13 @@ class SignInMiddleware:
     def process_view(self, request: HttpRequest, view_func: Callable[..., Any],
                      view_args: Any, view_kwargs: Any) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if not user.is_authenticated:
+            return None
+        if user.is_verified():  # type: ignore[union-attr]
+            if (request.session.get(signin.MUST_CHANGE_PASSWORD)
+                    and getattr(view_func, "password_change_first", True)
+                    and getattr(view_func, "second_factor_required", True)):
+                return HttpResponseRedirect(reverse("password-change"))
             return None
         if not getattr(view_func, "second_factor_required", True):
             return None

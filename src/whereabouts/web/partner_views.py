@@ -24,7 +24,8 @@ def shared_list(request: HttpRequest) -> HttpResponse:
     shares = list(sharing.current_shares(request.user, as_at))
     people = list({s.person_id: s.person for s in shares}.values())
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                 what=f"listed the people shared with their agency ({len(people)})")
+                 what=f"listed the people shared with their agency ({len(people)})",
+                 listed=[p.pk for p in people])
     return render(request, "web/shared_list.html", {"people": people, "as_at": as_at})
 
 

@@ -87,10 +87,11 @@ def search(request: HttpRequest) -> HttpResponse:
         query = form.query()
         result = search_people(request.user, query)
         page = Paginator(result.hits, PER_PAGE).get_page(request.GET.get("page"))
+        shown = [hit.person.pk for hit in page]
         audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                      what=f"searched for {query.describe()}: {result.total} "
-                          f"result{'s' if result.total != 1 else ''}, page {page.number}")
-        shown = [hit.person.pk for hit in page]
+                          f"result{'s' if result.total != 1 else ''}, page {page.number}",
+                     listed=shown)
         context.update(result=result, page=page, openable=set(
             policy.openable_people(request.user, request.session).filter(pk__in=shown)
             .values_list("pk", flat=True)))

@@ -25,7 +25,7 @@ def _administrator(request: HttpRequest) -> None:
         raise Http404
 
 
-def _scoped_users(request: HttpRequest):  # type: ignore[no-untyped-def]
+def scoped_users(request: HttpRequest):  # type: ignore[no-untyped-def]
     """Users an administrator looks after: all of them, or those of the administrator's force."""
     profile = policy.profile_of(request.user)
     users = get_user_model().objects.all()
@@ -37,7 +37,7 @@ def _scoped_users(request: HttpRequest):  # type: ignore[no-untyped-def]
 def users(request: HttpRequest) -> HttpResponse:
     _administrator(request)
     devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-    listed = (_scoped_users(request).select_related("staff", "staff__force")
+    listed = (scoped_users(request).select_related("staff", "staff__force")
               .annotate(has_device=Exists(devices)).order_by("username"))
     query = request.GET.get("q", "").strip()[:150]
     if query:
@@ -72,7 +72,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
 @require_POST
 def user_reset_device(request: HttpRequest, user_id: int) -> HttpResponse:
     _administrator(request)
-    user = _scoped_users(request).filter(pk=user_id).first()
+    user = scoped_users(request).filter(pk=user_id).first()
     if user is None:
         raise Http404
     signin.reset_devices(user, by=request.user)  # type: ignore[arg-type]

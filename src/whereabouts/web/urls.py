@@ -6,7 +6,9 @@ from . import (
     exchange_views,
     figures_views,
     partner_views,
+    retention_views,
     search_views,
+    subject_access_views,
     views,
 )
 
@@ -45,4 +47,7 @@ urlpatterns = [
          name="inbox-acknowledge"),
     path("audit/person/", audit_views.audit_person, name="audit-person"),
     path("audit/user/", audit_views.audit_user, name="audit-user"),
+    path("reviews/", retention_views.review_queue, name="review-queue"),
+    path("reviews/<int:person_id>/", retention_views.review_person, name="review-person"),
+    path("subject-access/", subject_access_views.subject_access_export, name="subject-access"),
 ]

@@ -64,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "profile": profile, "casework": policy.may(request.user, "people.caseload"),
         "search": policy.may(request.user, "people.search_all_forces"),
         "shared": policy.may(request.user, "shared.open"),
-        "figures": policy.may(request.user, "figures.view")})
+        "figures": policy.may(request.user, "figures.view"),
+        "reviews": policy.may(request.user, "retention.review")})
 
 
 @login_required
@@ -97,7 +98,7 @@ def people(request: HttpRequest) -> HttpResponse:
     page = Paginator(caseload.chosen(all_rows, show), 50).get_page(request.GET.get("page"))
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                  what=f"listed people ({title.lower()}; {caseload.SHOW[show].lower()}), "
-                      f"page {page.number}")
+                      f"page {page.number}", listed=[r.person.pk for r in page])
     keep = {k: v for k, v in (("all", "1" if everyone else ""), ("officer", officer)) if v}
     return render(request, "web/people.html", {
         "page": page, "title": title, "show": show, "as_at": as_at, "keep": urlencode(keep),
@@ -172,7 +173,8 @@ def missing_board(request: HttpRequest) -> HttpResponse:
     every = board_rows(request.user, as_at)
     rows = chosen.apply(every)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                 what=f"viewed the missing board ({len(rows)} of {len(every)} open episodes)")
+                 what=f"viewed the missing board ({len(rows)} of {len(every)} open episodes)",
+                 listed=[r.person.pk for r in rows])
     return render(request, "web/missing_board.html", {
         "rows": rows, "total": len(every), "as_at": as_at, "chosen": chosen,
         "sorts": [(key, label) for key, (label, _) in BOARD_SORTS.items()],

@@ -18,7 +18,7 @@ def load_districts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0009_search_keys'),
+        ('register', '0010_person_retention_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
