@@ -51,6 +51,8 @@ WHO_MAY_OPEN = {
     "hospital-start": CASEWORK, "hospital-end": CASEWORK, "abroad-start": CASEWORK,
     "abroad-end": CASEWORK,
     "visit": {"offender_manager", "supervisor", "senior_officer"},
+    "risk": CASEWORK, "visit-plan": CASEWORK,
+    "mappa": {"supervisor", "senior_officer"},
     "check": {"offender_manager", "supervisor", "senior_officer"},
     "check-found": {"offender_manager", "supervisor", "senior_officer"},
     "missing": {"supervisor"},
@@ -117,7 +119,7 @@ def test_the_whole_path_from_a_failed_visit_to_located_through_the_forms(client,
     client.force_login(om)
     response = client.post(url(person, "visit"), {
         **date("visited_on", "2024-05-20"), "outcome": "no_longer_living_there",
-        "note": "New tenant says he left in April"})
+        "visit_kind": "unannounced", "note": "New tenant says he left in April"})
     assert response.status_code == 302 and response["Location"] == reverse("person",
                                                                            args=[person.pk])
     assert Task.objects.filter(person=person, kind="whereabouts_check").exists()

@@ -1,0 +1,105 @@
+"""The daily visits sweep: when each person's next visit is due, and tasks for overdue ones.
+
+Run by ``whereabouts sweep`` straight after the compliance sweep, whose status cache says who
+is subject to the requirements (only they are visited). Like that sweep it writes only what
+differs, in one transaction, so running it twice for one date changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from whereabouts.compliance.models import Compliance, ComplianceStatus, Task, TaskState
+from whereabouts.register.models import Person
+
+from .ledger import inputs_from
+from .models import VisitState, VisitStatus
+from .policy import NextVisit, next_visit_due
+from .selectors import all_policies, policy_from, visit_entries_by_person
+
+VISIT_TASK = "overdue_visit"
+SUBJECT = (Compliance.COMPLIANT, Compliance.OVERDUE, Compliance.AWAY)
+
+
+@dataclass(frozen=True)
+class VisitSweepResult:
+    as_at: dt.date
+    people: int
+    overdue: int
+    tasks_opened: int
+    tasks_closed: int
+
+
+def _answers(person_ids: list[int] | None, as_at: dt.date
+             ) -> dict[int, tuple[NextVisit, str, int | None]]:
+    subject = ComplianceStatus.objects.filter(compliance__in=SUBJECT)
+    if person_ids is not None:
+        subject = subject.filter(person_id__in=person_ids)
+    people = {pid: (force, manager) for pid, force, manager in subject.values_list(
+        "person_id", "person__force_id", "person__offender_manager_id")}
+    entries = visit_entries_by_person(list(people) if person_ids is not None else None, as_at)
+    policies = all_policies()
+    default = policy_from(None)
+    answers = {}
+    for pid, (force, manager) in people.items():
+        inputs = inputs_from(entries.get(pid, ()), as_at)
+        if inputs.start is None:
+            continue
+        answer = next_visit_due(policy=policies.get(force, default), as_at=as_at,
+                                start=inputs.start, visits=inputs.visits,
+                                risk_history=inputs.risk_history, plan=inputs.plan,
+                                pauses=inputs.pauses)
+        answers[pid] = (answer, force, manager)
+    return answers
+
+
+@transaction.atomic
+def run_visit_sweep(as_at: dt.date, person_ids: list[int] | None = None) -> VisitSweepResult:
+    """Work out everyone's next visit (or only ``person_ids``'), as at ``as_at``."""
+    answers = _answers(person_ids, as_at)
+    existing = VisitStatus.objects.all()
+    tasks = Task.objects.filter(kind=VISIT_TASK)
+    if person_ids is not None:
+        existing = existing.filter(person_id__in=person_ids)
+        tasks = tasks.filter(person_id__in=person_ids)
+    cached = {s.person_id: s for s in existing}
+    to_create, to_update = [], []
+    for pid, (answer, _, _) in answers.items():
+        values = {"state": answer.state, "due_by": answer.due_by,
+                  "risk_level": answer.risk_level,
+                  "requirement": str(answer.requirement or "")[:80], "as_at": as_at}
+        row = cached.get(pid)
+        if row is None:
+            to_create.append(VisitStatus(person_id=pid, **values))
+        elif any(getattr(row, k) != v for k, v in values.items() if k != "as_at"):
+            for k, v in values.items():
+                setattr(row, k, v)
+            to_update.append(row)
+    gone = [pid for pid in cached if pid not in answers]
+    VisitStatus.objects.filter(person_id__in=gone).delete()
+    VisitStatus.objects.bulk_create(to_create, batch_size=2000)
+    VisitStatus.objects.bulk_update(to_update, ["state", "due_by", "risk_level", "requirement",
+                                                "as_at"], batch_size=2000)
+    overdue = {(pid, a.due_by): manager for pid, (a, _, manager) in answers.items()
+               if a.state == VisitState.OVERDUE}
+    known = set(tasks.values_list("person_id", "due_last_day"))
+    new = [Task(person_id=pid, kind=VISIT_TASK, due_kind="visit", due_last_day=due,
+                assigned_to_id=manager, state=TaskState.OPEN, opened_as_at=as_at,
+                title=f"The home visit due by {due:%d %B %Y} has not been made")
+           for (pid, due), manager in overdue.items() if (pid, due) not in known]
+    Task.objects.bulk_create(new, batch_size=2000)
+    done = [pk for pk, pid, due in tasks.filter(state=TaskState.OPEN)
+            .values_list("pk", "person_id", "due_last_day") if (pid, due) not in overdue]
+    for start in range(0, len(done), 5000):
+        Task.objects.filter(pk__in=done[start:start + 5000]).update(
+            state=TaskState.DONE, closed_as_at=as_at)
+    return VisitSweepResult(as_at, len(answers), len(overdue), len(new), len(done))
+
+
+def refresh_person(person: Person, as_at: dt.date) -> None:
+    """After a visit, a risk level or a plan is recorded: bring this person's cache and tasks
+    up to date at once, rather than at the next sweep."""
+    run_visit_sweep(as_at, [person.pk])
