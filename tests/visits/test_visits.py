@@ -374,3 +374,23 @@ def test_the_plan_and_mappa_forms_name_the_field_they_refuse(client, people, off
     response = client.post(reverse("person-step", args=[people["Ash"].pk, "mappa"]),
                            {**date("decided_on", "2024-05-30"), "category": "1", "level": "2"})
     assert response.status_code == 302
+
+
+def test_correcting_a_visit_starts_from_what_it_says_and_keeps_the_new_fields(
+        client, people, officer):
+    event = services.record_visit(
+        person_id=people["Ash"].pk, visited_on="2024-05-30", outcome="no_reply",
+        visit_kind="unannounced", present="", checked=("vehicles",), concerns="Car on drive",
+        actor=officer, today=TODAY)
+    client.force_login(officer)
+    url = reverse("correct-entry", args=[people["Ash"].pk, event.pk])
+    form = client.get(url).context["form"]
+    assert form.initial["checked"] == ["vehicles"]
+    assert form.initial["concerns"] == "Car on drive"
+    response = client.post(url, {**date("visited_on", "2024-05-30"), "outcome": "seen_at_home",
+                                 "visit_kind": "unannounced", "checked": ["vehicles", "rooms"],
+                                 "concerns": "Car on drive", "reason": "He came to the door"})
+    assert response.status_code == 302
+    corrected = Event.objects.get(supersedes=event)
+    assert corrected.details["checked"] == "rooms; vehicles"
+    assert open_visit_tasks(people["Ash"]) == []  # the corrected visit saw him

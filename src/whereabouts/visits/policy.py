@@ -195,58 +195,62 @@ def _overlap_days(pauses: Sequence[tuple[dt.date, dt.date]], first: dt.date,
 def next_visit_due(*, policy: Policy, as_at: dt.date, start: dt.date,
                    visits: Sequence[dt.date], risk_history: Sequence[tuple[dt.date, str]] = (),
                    plan: Plan | None = None,
-                   pauses: Sequence[tuple[dt.date, dt.date | None]] = ()) -> NextVisit:
+                   pauses: Sequence[tuple[dt.date, dt.date | None]] = (),
+                   explain: bool = True) -> NextVisit:
     """When the next home visit is due, as at ``as_at``.
 
     ``start`` is when visiting began (registration, or the first notification); ``visits``
     the dates of counted visits (see ``COUNTING_OUTCOMES``); ``risk_history`` the dated risk
     levels; ``pauses`` the days in custody, hospital, abroad or missing, first and last day
-    inclusive (``None``: still going on).
+    inclusive (``None``: still going on). ``explain=False`` skips writing out the steps (the
+    sweep does not show them).
     """
     steps: list[str] = []
+    # ``say and say(...)``: the words are written out only when asked for (not in the sweep).
+    say = steps.append if explain else None
     level, low_since = risk_as_at(risk_history, as_at)
     if level not in RISK_LEVELS:
-        steps.append(f"No risk level recorded: visited as {UNASSESSED_AS.replace('_', ' ')} "
+        say and say(f"No risk level recorded: visited as {UNASSESSED_AS.replace('_', ' ')} "
                      "risk until assessed.")
         level, low_since = UNASSESSED_AS, None
     requirement = policy.default_for(level)
-    steps.append(f"{policy.preset.title}: {level.replace('_', ' ')} risk, {requirement} "
+    say and say(f"{policy.preset.title}: {level.replace('_', ' ')} risk, {requirement} "
                  "by default.")
     plan = plan or Plan()
     years = policy.preset.reactive_after_years
     if plan.reactive:
         if years is None:
-            steps.append("The plan asks for reactive management, which this policy does not "
+            say and say("The plan asks for reactive management, which this policy does not "
                          "have.")
         elif level == "low" and low_since is not None:
             eligible_from = Interval(months=12 * years).after(low_since)
             if eligible_from <= as_at:
-                steps.append(f"Low risk since {low_since:%d %B %Y} (at least {years} years): "
+                say and say(f"Low risk since {low_since:%d %B %Y} (at least {years} years): "
                              "reactive management, no routine visits; review on any new "
                              "intelligence.")
                 return NextVisit("reactive", None, None, level, steps=tuple(steps))
-            steps.append(f"The plan asks for reactive management, possible only from "
+            say and say(f"The plan asks for reactive management, possible only from "
                          f"{eligible_from:%d %B %Y} ({years} years at low risk).")
         else:
-            steps.append(f"The plan asks for reactive management, possible only after {years} "
+            say and say(f"The plan asks for reactive management, possible only after {years} "
                          "years assessed low risk.")
     if plan.requirement is not None:
         shorter = plan.requirement.every.approx_days() / plan.requirement.contacts < \
             requirement.every.approx_days() / requirement.contacts
         if policy.preset.plan_sets_interval or shorter:
             requirement = plan.requirement
-            steps.append(f"The risk management plan sets {requirement}.")
+            say and say(f"The risk management plan sets {requirement}.")
         else:
-            steps.append(f"The plan's {plan.requirement} is less often than the standard "
+            say and say(f"The plan's {plan.requirement} is less often than the standard "
                          "allows: the standard applies.")
     counted = sorted(v for v in visits if start <= v <= as_at)
     if len(counted) >= requirement.contacts:
         anchor = counted[-requirement.contacts]
-        steps.append(f"Counted from the visit on {anchor:%d %B %Y}" + (
+        say and say(f"Counted from the visit on {anchor:%d %B %Y}" + (
             f" ({requirement.contacts} visits back)." if requirement.contacts > 1 else "."))
     else:
         anchor = start
-        steps.append(f"Counted from {start:%d %B %Y}, when visiting began.")
+        say and say(f"Counted from {start:%d %B %Y}, when visiting began.")
     closed = [(a, b if b is not None else as_at) for a, b in pauses if a <= as_at]
     nominal = requirement.every.after(anchor)
     due, paused = nominal, 0
@@ -260,12 +264,12 @@ def next_visit_due(*, policy: Policy, as_at: dt.date, start: dt.date,
     if open_pause is None:
         open_pause = next((a for a, b in pauses if b is not None and a <= as_at <= b), None)
     if paused:
-        steps.append(f"{paused} days in custody, hospital, abroad or missing do not count.")
+        say and say(f"{paused} days in custody, hospital, abroad or missing do not count.")
     if open_pause is not None:
-        steps.append(f"Paused since {open_pause:%d %B %Y}: no visit is due while they are "
+        say and say(f"Paused since {open_pause:%d %B %Y}: no visit is due while they are "
                      "away or missing.")
         return NextVisit("paused", None, requirement, level, anchor, paused, open_pause,
                          tuple(steps))
-    steps.append(f"Due by {due:%d %B %Y}.")
+    say and say(f"Due by {due:%d %B %Y}.")
     state = "overdue" if as_at > due else "due"
     return NextVisit(state, due, requirement, level, anchor, paused, None, tuple(steps))
