@@ -148,6 +148,8 @@ def visit_entries_by_person(person_ids: list[int] | None, as_at: dt.date
     Of a visit only the outcome and of a risk entry only the level are read (as text, in the
     database), which keeps the sweep's read cheap on a national register.
     """
+    if person_ids is not None and not person_ids:
+        return {}
     events = Event.objects.all()
     if person_ids is not None:
         events = events.filter(person_id__in=person_ids)
