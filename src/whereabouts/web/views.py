@@ -40,7 +40,7 @@ from whereabouts.missing.services import NotPermitted, open_check
 from whereabouts.register import recording
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, EventKind, Force, Person
-from whereabouts.register.selectors import live_events
+from whereabouts.register.selectors import live_events, travel_notices
 from whereabouts.visits.selectors import overdue_by_officer, person_decisions, person_next_visit
 
 from . import caseload
@@ -149,6 +149,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "next_visit": next_visit,
         "visit_overdue_days": next_visit.days_overdue(as_at) if next_visit else 0,
         "risk": decisions["risk"], "mappa": decisions["mappa"], "plan": decisions["plan"],
+        "travel": travel_notices(ledger)[:10],
         "period": compliance.status,
         "disposals": person.disposals.select_related("event").all(),
         "addresses": person.addresses.all()[:10],
