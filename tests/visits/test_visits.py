@@ -394,3 +394,49 @@ def test_correcting_a_visit_starts_from_what_it_says_and_keeps_the_new_fields(
     corrected = Event.objects.get(supersedes=event)
     assert corrected.details["checked"] == "rooms; vehicles"
     assert open_visit_tasks(people["Ash"]) == []  # the corrected visit saw him
+
+
+def test_a_senior_officer_sets_the_forces_visit_policy_on_its_page(client, people, make_user):
+    senior = make_user("senior.wm", "senior_officer")
+    client.force_login(senior)
+    page = client.get(reverse("visit-policy"))
+    assert page.context["form"].initial["preset"] == "tailored"
+    response = client.post(reverse("visit-policy"), {"preset": "national_standard",
+                                                     "high_months": "5"})
+    assert response.status_code == 302
+    assert force_policy("west-midlands").preset.key == "national_standard"
+    # Everyone in the force is worked out again at once: a 5-month interval from 1 January.
+    status = VisitStatus.objects.get(pk=people["Ash"].pk)
+    assert (status.state, status.due_by) == ("due", dt.date(2024, 6, 1))
+    assert open_visit_tasks(people["Ash"]) == []
+    assert "Last set" in client.get(reverse("visit-policy")).content.decode()
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    pytest.param({"preset": "tailored", "low_months": "40"}, "low_months",
+                 id="more than 36 months is refused, naming the risk level"),
+    pytest.param({"preset": "tailored", "low_months": "two"}, "low_months",
+                 id="months that are not a number are refused, naming the risk level"),
+    pytest.param({"high_months": "4"}, "preset", id="a policy without a preset is refused"),
+])
+def test_a_bad_visit_policy_is_refused_and_nothing_changes(client, people, make_user, data,
+                                                           field):
+    client.force_login(make_user("senior.wm", "senior_officer"))
+    response = client.post(reverse("visit-policy"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'value="4"' in response.content.decode() or "high_months" not in data
+    assert force_policy("west-midlands").preset.key == "tailored"
+
+
+@pytest.mark.parametrize(("role", "status"), [
+    ("senior_officer", 200), ("supervisor", 404), ("offender_manager", 404),
+    ("analyst", 404), ("administrator", 404),
+])
+def test_who_may_open_the_visit_policy(client, make_user, role, status):
+    client.force_login(make_user(f"user.{role}", role))
+    assert client.get(reverse("visit-policy")).status_code == status
+    assert client.post(reverse("visit-policy"), {"preset": "national_standard"}
+                       ).status_code in (status, 302)
+    assert force_policy("west-midlands").preset.key == (
+        "national_standard" if status == 200 else "tailored")

@@ -78,6 +78,7 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                         visit_kind="planned", actor=supervisor, today=TODAY)
     run_sweep(TODAY)
     run_visit_sweep(TODAY)
+    make_user("senior.wm", "senior_officer")
     theirs = make_person(force="staffordshire", manager=None, family_name="Elsewhere")
     make_user("aud.wm", "auditor", force=None)
     partner = make_user("housing.wm", "partner")
@@ -129,7 +130,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
     page.goto(f"{base}/people/{pid}/do/review/")
     page.get_by_role("button", name="Save").click()
     check("", "a form with errors")
-    for username, pages in (("aud.wm", [("/audit/person/", "who looked at a person"),
+    for username, pages in (("senior.wm", [("/visits/policy/", "visit policy")]),
+                            ("aud.wm", [("/audit/person/", "who looked at a person"),
                                         ("/audit/user/", "what a user looked at")]),
                             ("housing.wm", [("/shared/", "shared with us"),
                                             (f"/shared/{pid}/", "a shared person")])):

@@ -59,16 +59,21 @@ def _answers(person_ids: list[int] | None, as_at: dt.date
 _COLUMNS = ("person_id", "state", "due_by", "risk_level", "requirement", "as_at")
 
 
-def _insert_statuses(rows: list[VisitStatus]) -> None:
-    """New cache rows in plain SQL: the ORM's bulk insert costs more than the policy itself on
-    a first sweep of a national register (as in the compliance sweep)."""
-    if not rows:
-        return
-    marks = ", ".join(["%s"] * len(_COLUMNS))
+def _write_statuses(to_create: list[tuple[object, ...]],
+                    to_update: list[tuple[object, ...]]) -> None:
+    """Cache rows in plain SQL: the ORM's bulk methods build a model instance per row, which
+    costs more than the policy itself on a national register (as in the compliance sweep).
+    ``to_create`` rows are in ``_COLUMNS`` order; ``to_update`` rows end with the person."""
+    table = VisitStatus._meta.db_table
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {VisitStatus._meta.db_table} ({', '.join(_COLUMNS)}) VALUES ({marks})",
-            [tuple(getattr(row, c) for c in _COLUMNS) for row in rows])
+        if to_create:
+            marks = ", ".join(["%s"] * len(_COLUMNS))
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(_COLUMNS)}) VALUES ({marks})", to_create)
+        if to_update:
+            assignments = ", ".join(f"{c} = %s" for c in _COLUMNS[1:])
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE person_id = %s",
+                               to_update)
 
 
 @transaction.atomic
@@ -91,14 +96,12 @@ def run_visit_sweep(as_at: dt.date, person_ids: list[int] | None = None) -> Visi
         values = (answer.state, answer.due_by, answer.risk_level, requirement)
         row = cached.get(pid)
         if row is None:
-            to_create.append(VisitStatus(pid, *values, as_at))
+            to_create.append((pid, *values, as_at))
         elif row != values:
-            to_update.append(VisitStatus(pid, *values, as_at))
+            to_update.append((*values, as_at, pid))
     gone = [pid for pid in cached if pid not in answers]
     VisitStatus.objects.filter(person_id__in=gone).delete()
-    _insert_statuses(to_create)
-    VisitStatus.objects.bulk_update(to_update, ["state", "due_by", "risk_level", "requirement",
-                                                "as_at"], batch_size=2000)
+    _write_statuses(to_create, to_update)
     overdue = {(pid, a.due_by): manager for pid, (a, _, manager) in answers.items()
                if a.state == VisitState.OVERDUE}
     known = set(tasks.values_list("person_id", "due_last_day"))

@@ -1,6 +1,14 @@
 from django.urls import include, path
 
-from . import access_views, audit_views, figures_views, partner_views, search_views, views
+from . import (
+    access_views,
+    audit_views,
+    figures_views,
+    partner_views,
+    search_views,
+    views,
+    visits_views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +23,7 @@ urlpatterns = [
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),
     path("visits/overdue/", views.overdue_visits, name="overdue-visits"),
+    path("visits/policy/", visits_views.visit_policy, name="visit-policy"),
     path("figures/", figures_views.figures, name="figures"),
     path("figures/download.<slug:fmt>", figures_views.figures_download, name="figures-download"),
     path("figures/foi-pack.zip", figures_views.foi_pack, name="figures-foi-pack"),

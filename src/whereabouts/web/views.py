@@ -232,7 +232,8 @@ def overdue_visits(request: HttpRequest) -> HttpResponse:
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                  what=f"viewed the overdue home visits by officer ({total} overdue)")
     return render(request, "web/overdue_visits.html", {
-        "backlog": backlog, "total": total, "as_at": as_at})
+        "backlog": backlog, "total": total, "as_at": as_at,
+        "may_set_policy": policy.may(request.user, "visits.policy")})
 
 
 def _bulletin_for(request: HttpRequest, person_id: int, action: str,
