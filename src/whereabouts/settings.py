@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "whereabouts.compliance",
     "whereabouts.missing",
     "whereabouts.retention",
+    "whereabouts.visits",
     "whereabouts.web",
 ]
 
@@ -262,3 +263,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("WHEREABOUTS_LOG_LEVEL", "WARNING")},
 }
+
+# Home visits: the policy a force has until it chooses its own (visits/policy.py presets:
+# "tailored", since 2017, or "national_standard", until 2017).
+WHEREABOUTS_VISIT_PRESET = os.environ.get("WHEREABOUTS_VISIT_PRESET", "tailored")

@@ -3,6 +3,7 @@ and a circulation from one force in another's inbox with a sighting back; all lo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from django.urls import reverse
 
 from whereabouts.access.models import AuditEntry
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
-from whereabouts.demo.build import build_demo
+from whereabouts.demo.build import build_demo, reset_database
 from whereabouts.demo.exchange import stage_cross_force
 from whereabouts.missing import inbox
 from whereabouts.register import transfers
@@ -21,12 +22,14 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="module")
-def staged(django_db_setup: Any, django_db_blocker: Any) -> dict[str, Any]:
+def staged(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         build_demo(seed=2017, scale=0.01, fresh=True, progress=lambda *_: None)
         before = registered_by_force(FOI_DATE)
         staged = stage_cross_force(progress=lambda *_: None)
-        return {**staged, "before": before}
+    yield {**staged, "before": before}
+    with django_db_blocker.unblock():
+        reset_database(progress=lambda *_: None)  # leave an empty register behind
 
 
 def registered_by_force(as_at: Any) -> dict[str, int]:

@@ -61,6 +61,24 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                   offence="fail_to_comply", crime_reference="20/1/24",
                                   what="Periodic notification not made", actor=supervisor,
                                   today=TODAY)
+    from whereabouts.compliance.sweep import run_sweep
+    from whereabouts.visits import services as visits
+    from whereabouts.visits.sweep import run_visit_sweep
+
+    visits.record_risk_level(person_id=person.pk, assessed_on="2024-01-10", level="high",
+                             note="ARMS", actor=supervisor, today=TODAY)
+    visits.record_mappa(person_id=person.pk, decided_on="2024-01-11", category="1", level="2",
+                        note="MAPP meeting", actor=supervisor, today=TODAY)
+    unvisited = make_person(family_name="Unvisited")
+    register.event_record(person_id=unvisited.pk, kind="disposal", effective_date="2019-02-01",
+                          today=TODAY, recorded_by=None, source="test",
+                          disposal=DisposalInput(offence="SOA 2003 s.1", kind="imprisonment",
+                                                 months=40))
+    visits.record_visit(person_id=unvisited.pk, visited_on="2023-10-01", outcome="seen_at_home",
+                        visit_kind="planned", actor=supervisor, today=TODAY)
+    run_sweep(TODAY)
+    run_visit_sweep(TODAY)
+    make_user("senior.wm", "senior_officer")
     theirs = make_person(force="staffordshire", manager=None, family_name="Elsewhere")
     make_user("aud.wm", "auditor", force=None)
     make_user("admin.wm", "administrator")
@@ -127,12 +145,19 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         ("/reviews/", "records due for review"),
         (f"/reviews/{pid}/", "review a record (MoPI)"),
         ("/account/password/", "change your password"),
+        ("/visits/overdue/", "overdue visits by officer"),
+        (f"/people/{pid}/do/visit/", "visit form"),
+        (f"/people/{pid}/do/risk/", "risk level form"),
+        (f"/people/{pid}/do/visit-plan/", "visit plan form"),
+        (f"/people/{pid}/do/mappa/", "MAPPA form"),
+        (f"/people/{pid}/timeline/?kind=risk", "risk and MAPPA on the timeline"),
     ]:
         check(path, name)
     page.goto(f"{base}/people/{pid}/do/review/")
     page.get_by_role("button", name="Save").click()
     check("", "a form with errors")
-    for username, pages in (("aud.wm", [("/audit/person/", "who looked at a person"),
+    for username, pages in (("senior.wm", [("/visits/policy/", "visit policy")]),
+                            ("aud.wm", [("/audit/person/", "who looked at a person"),
                                         ("/audit/user/", "what a user looked at"),
                                         ("/subject-access/", "subject access")]),
                             ("admin.wm", [("/users/", "users"),
@@ -187,7 +212,10 @@ def test_a_visit_that_finds_them_gone_is_recorded_with_the_keyboard_alone(
     enter(page)
     tab_to(page, "Record a home visit")
     enter(page)
-    tab_to(page, "Seen at home")  # the first radio of the group
+    tab_to(page, "Planned")  # planned or unannounced: the first radio of the group
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "unannounced"
+    tab_to(page, "Seen at the address")  # the first radio of the outcomes
     for _ in range(4):  # arrow keys move through a radio group
         page.keyboard.press("ArrowDown")
     assert page.evaluate("document.activeElement.value") == "no_longer_living_there"

@@ -207,7 +207,9 @@ def test_the_missing_path_from_a_doorstep_visit_to_located_in_the_browser(
     font = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
     assert "GDS Transport" in font  # the GOV.UK Frontend styles are served and applied
     page.get_by_role("link", name="Record a home visit").click()
-    page.get_by_label("No longer living there").check()
+    page.get_by_label("Unannounced").check()
+    page.get_by_label("No longer lives here").check()
+    page.get_by_label("Who was present").fill("The new tenant")
     page.get_by_label("Notes").fill("New tenant says he left in April")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "visit-form-phone.png"), full_page=True)

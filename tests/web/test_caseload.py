@@ -13,6 +13,7 @@ from whereabouts.compliance.sweep import run_sweep
 from whereabouts.missing import services as missing
 from whereabouts.register import services
 from whereabouts.register.services import DisposalInput
+from whereabouts.visits.sweep import run_visit_sweep
 
 from ..conftest import TODAY
 
@@ -41,7 +42,10 @@ def load(make_person: Any, make_user: Any, officer: Any, settings: Any) -> dict[
     missing.record_missing(person_id=gone.pk, recorded_on="2024-05-01",
                            missing_since="2024-04-01", basis="No trace", risk="high",
                            actor=supervisor, today=TODAY)
+    missing.record_visit(person_id=overdue.pk, visited_on="2023-01-01", outcome="seen_at_home",
+                         actor=officer, today=TODAY)  # high risk until assessed: 3 months
     run_sweep(TODAY)
+    run_visit_sweep(TODAY)
     return {"supervisor": supervisor, "colleague": colleague, "overdue": overdue,
             "fine": fine, "checked": checked, "gone": gone, "theirs": theirs,
             "elsewhere": elsewhere}
@@ -58,6 +62,7 @@ def listed(client: Any, query: str = "") -> list[str]:
                  id="my caseload lists my people and no one else's"),
     pytest.param("?show=overdue", ["Overdue"], id="the overdue filter keeps the overdue"),
     pytest.param("?show=check", ["Checked"], id="the check filter keeps open whereabouts checks"),
+    pytest.param("?show=visit", ["Overdue"], id="the visit filter keeps overdue home visits"),
     pytest.param("?show=missing", ["Gone"], id="the missing filter keeps open episodes"),
     pytest.param("?show=nonsense", ["Checked", "Fine", "Gone", "Overdue"],
                  id="an unknown filter shows everyone"),
@@ -72,7 +77,7 @@ def test_an_offender_managers_caseload(client, officer, load, query, expected):
 def test_the_filters_show_how_many_each_holds(client, officer, load):
     client.force_login(officer)
     tabs = {key: n for key, _, n in client.get(reverse("people")).context["tabs"]}
-    assert tabs == {"": 4, "overdue": 1, "week": 0, "check": 1, "missing": 1}
+    assert tabs == {"": 4, "overdue": 1, "week": 0, "visit": 1, "check": 1, "missing": 1}
 
 
 def test_a_supervisor_sees_the_team_with_who_is_overloaded(client, load, settings):
@@ -82,6 +87,7 @@ def test_a_supervisor_sees_the_team_with_who_is_overloaded(client, load, setting
     team = {r.officer: r for r in page.context["team"]}
     mine = team["om.one"]
     assert (mine.people, mine.overdue, mine.checks, mine.missing) == (4, 1, 1, 1)
+    assert mine.visits_overdue == 1 and team["om.two"].visits_overdue == 0
     assert mine.overloaded and not team["om.two"].overloaded
     assert "Overloaded" in page.content.decode()
     assert "sup.staffs" not in team
@@ -101,6 +107,19 @@ def test_the_caseload_asks_the_database_the_same_number_of_times_however_many_pe
         client.get(reverse("people"))
     for _ in range(6):
         make_person()
+    with CaptureQueriesContext(connection) as more:
+        client.get(reverse("people"))
+    assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_the_team_view_asks_the_database_the_same_number_of_times_however_many_people(
+        client, officer, load, make_person):
+    client.force_login(load["supervisor"])
+    client.get(reverse("people"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("people"))
+    for _ in range(6):
+        make_person(manager=load["colleague"])
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("people"))
     assert len(more.captured_queries) == len(few.captured_queries)

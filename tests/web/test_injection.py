@@ -50,7 +50,7 @@ def test_a_visit_note_with_an_injection_is_kept_as_typed_and_shown_escaped(clien
     person = ready["mine"]
     response = client.post(reverse("person-step", args=[person.pk, "visit"]), {
         "visited_on_day": "1", "visited_on_month": "6", "visited_on_year": "2024",
-        "outcome": "seen_at_home", "note": payload})
+        "outcome": "seen_at_home", "visit_kind": "unannounced", "note": payload})
     assert response.status_code == 302
     assert Event.objects.filter(person=person, kind="visit").latest("id").details["note"] \
         in (payload, payload.replace("\r\n", "\n"))

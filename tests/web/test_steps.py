@@ -52,6 +52,8 @@ WHO_MAY_OPEN = {
     "abroad-end": CASEWORK, "identity": CASEWORK, "alias": CASEWORK,
     "transfer": {"supervisor", "senior_officer"},
     "visit": {"offender_manager", "supervisor", "senior_officer"},
+    "risk": CASEWORK, "visit-plan": CASEWORK,
+    "mappa": {"supervisor", "senior_officer"},
     "check": {"offender_manager", "supervisor", "senior_officer"},
     "check-found": {"offender_manager", "supervisor", "senior_officer"},
     "missing": {"supervisor"},
@@ -118,7 +120,7 @@ def test_the_whole_path_from_a_failed_visit_to_located_through_the_forms(client,
     client.force_login(om)
     response = client.post(url(person, "visit"), {
         **date("visited_on", "2024-05-20"), "outcome": "no_longer_living_there",
-        "note": "New tenant says he left in April"})
+        "visit_kind": "unannounced", "note": "New tenant says he left in April"})
     assert response.status_code == 302 and response["Location"] == reverse("person",
                                                                            args=[person.pk])
     assert Task.objects.filter(person=person, kind="whereabouts_check").exists()

@@ -55,6 +55,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "search": ("", row(404, **CASEWORK, national_caseworker=200)),
     "missing-board": ("", row(404, **CASEWORK)),
     "missing-times": ("", row(404, **FIGURES)),
+    "overdue-visits": ("", row(404, **SUPERVISING)),
+    "visit-policy": ("", row(404, senior_officer=200)),
     "timeline": ("mine", row(404, **CASEWORK)),
     "correct-entry": ("mine,visit", row(404, **CASEWORK)),
     "withdraw-entry": ("mine,visit", row(404, **CASEWORK)),

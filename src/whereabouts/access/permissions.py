@@ -31,6 +31,12 @@ PERMISSIONS: dict[str, str] = {
                       "of missing people from every force (the inbox)",
     "transfers.manage": "Accept a transfer into their force (assigning an offender manager), "
                         "open or cancel one out of it",
+    "risk.record": "Record the risk of serious harm level and the visits set in the risk "
+                   "management plan, for people of their own force",
+    "mappa.record": "Record the MAPPA category and level decided for a person of their own "
+                    "force",
+    "visits.backlog": "See the force's overdue home visits by officer",
+    "visits.policy": "Choose the force's visit policy (preset and default intervals)",
     "share.create": "Share a person with a partner agency, for a period and a purpose",
     "shared.open": "Open the narrow partner view of the people shared with their agency",
     "figures.view": "See figures (time to notice and locate) that name nobody",
@@ -52,9 +58,12 @@ _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "pers
 #: Role value (``access.models.Role``) -> the permissions it holds. Nothing is implied: a
 #: role not listed, or a user without a role, holds nothing.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "offender_manager": _CASEWORK,
-    "supervisor": _CASEWORK | {"share.create", "transfers.manage", "retention.review"},
-    "senior_officer": _CASEWORK | {"share.create", "transfers.manage", "retention.review"},
+    "offender_manager": _CASEWORK | {"risk.record"},
+    "supervisor": _CASEWORK | {"share.create", "transfers.manage", "retention.review",
+                               "risk.record", "mappa.record", "visits.backlog"},
+    "senior_officer": _CASEWORK | {"share.create", "transfers.manage", "retention.review",
+                                   "risk.record", "mappa.record", "visits.backlog",
+                                   "visits.policy"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),
     "analyst": frozenset({"figures.view"}),
     "foi_officer": frozenset({"figures.view", "foi.answer"}),

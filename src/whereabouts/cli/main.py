@@ -41,12 +41,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     from whereabouts.compliance.sweep import run_sweep
 
     as_at = args.as_at or today()
+    from whereabouts.visits.sweep import run_visit_sweep
+
     result = run_sweep(as_at, full=args.full)
     print(
         f"Swept {result.people} people as at {result.as_at}: {result.statuses_changed} statuses "
         f"changed, {result.tasks_opened} tasks opened, {result.tasks_closed} closed "
         f"({result.seconds:.2f} s)."
     )
+    visits = run_visit_sweep(as_at)
+    print(f"Visits: {visits.people} people visited, {visits.overdue} overdue; "
+          f"{visits.tasks_opened} visit tasks opened, {visits.tasks_closed} closed.")
     from whereabouts.compliance.periods import refresh_status_periods
 
     people = refresh_status_periods()

@@ -88,6 +88,8 @@ class DemoReport:
     rows: dict[str, int] = field(default_factory=dict)
     build_seconds: float = 0.0
     sweep_seconds: float | None = None
+    visit_sweep_seconds: float | None = None
+    visits_overdue: int | None = None  # as at SCENARIO_TODAY, per the visits sweep
     compliance: dict[str, int] = field(default_factory=dict)  # as at SCENARIO_TODAY
     subject_by_force: dict[str, int] = field(default_factory=dict)  # per the sweep
     plan_path: str = ""
@@ -133,6 +135,9 @@ class DemoReport:
             parts = ", ".join(f"{k} {v:,}" for k, v in sorted(self.compliance.items()))
             lines.append(f"  Sweep as at {SCENARIO_TODAY}: {parts}"
                          + (f" ({self.sweep_seconds:.1f} s)" if self.sweep_seconds else ""))
+            if self.visits_overdue is not None:
+                lines.append(f"  Home visits overdue as at {SCENARIO_TODAY}: "
+                             f"{self.visits_overdue:,}")
         else:
             lines.append("  Sweep: not run (the rules engine is not available)")
         if self.rows:
@@ -370,6 +375,15 @@ def _sweep(report: DemoReport, progress: Progress) -> None:
     refresh_status_periods(rebuild=True)
     progress(f"  status periods for the figures as at any date worked out in "
              f"{time.perf_counter() - started:.1f} s")
+
+    from whereabouts.visits.sweep import run_visit_sweep
+
+    started = time.perf_counter()
+    visits = run_visit_sweep(SCENARIO_TODAY)
+    report.visit_sweep_seconds = time.perf_counter() - started
+    report.visits_overdue = visits.overdue
+    progress(f"  visits: {visits.people:,} people visited, {visits.overdue:,} visits overdue "
+             f"({report.visit_sweep_seconds:.1f} s)")
 
 
 def _existing_report(seed: int, scale: float, regions: dict[str, str]) -> DemoReport:

@@ -18,7 +18,10 @@ What a person's ledger holds, in date order (details as ``register/events.py`` d
   notify weekly;
 - a few trips: ``notification.travel`` at least seven days ahead, then ``abroad.start`` and
   ``abroad.end``, never across a notification deadline;
-- home visits in the last two years, at the interval for the person's risk level;
+- ``risk.level`` and ``mappa`` (category 1) when first registered;
+- home visits in the last two years, made 0 to 14 days before the next is due under the
+  force's visit policy for the person's risk level; about 6% lapsed (no visit since a date),
+  so that a supervisor sees overdue visits by officer;
 - about 0.6% stop notifying in 2017 (overdue, but still seen at home: not missing);
 - the missing (``missing.py``) get a history that explains their plan entry, and a case
   history of actions and reviews from the day they were recorded missing (``episodes.py``).
@@ -93,7 +96,8 @@ DEMO_OFFENDER_MANAGER = "om.demo"
 
 #: Same-day order of events, so that ids sort a day's entries as they happened.
 PRIORITY = {
-    "registered": 0, "disposal": 1, "assignment": 2, "custody.start": 3, "hospital.start": 3,
+    "registered": 0, "risk.level": 0, "mappa": 0, "disposal": 1, "assignment": 2,
+    "custody.start": 3, "hospital.start": 3,
     "custody.end": 4, "hospital.end": 4, "abroad.end": 4, "notification.initial": 5,
     "notification.change": 5, "notification.periodic": 5, "notification.travel": 5,
     "visit": 6, "abroad.start": 7, "check.opened": 7, "check.closed": 8,
@@ -113,6 +117,21 @@ ALIAS_SHARE = 0.08
 
 PNC_LETTERS = "ZABCDEFGHJKLMNPQRTUVWXY"
 POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
+
+
+#: The force's default visit interval by risk level (months, as visits/policy.py's presets).
+VISIT_MONTHS = {"very_high": 1, "high": 3, "medium": 6, "low": 12}
+#: The share of people whose visits lapsed (overdue at TODAY by up to about 200 days).
+VISIT_LAPSE_SHARE = 0.06
+#: What a demo visit checked, by outcome (nothing is checked when no one is seen at home).
+VISIT_CHECKED = {"seen_at_home": "rooms; devices"}
+
+
+def _roll(reference: str, what: str) -> float:
+    """A number in [0, 1) fixed by the reference: for choices added after the streams were
+    set, so they move none of the numbers drawn before."""
+    digest = hashlib.blake2b(f"{reference}:{what}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
 
 
 _TD_OFFSET = 1000
@@ -476,6 +495,7 @@ class ForceGenerator:
             label = person.risk_level.replace("_", " ")
             person.add("registered", disposal.relevant_date,
                        {"note": f"Synthetic demo record; risk of serious harm: {label}"})
+            self.risk_and_mappa(person, disposal.relevant_date)
         aliases: tuple[GenAlias, ...] = ()
         if first and self.rng.random() < ALIAS_SHARE:
             family, given = self.names(person.sex)
@@ -662,6 +682,17 @@ class ForceGenerator:
         person.add("abroad.end", back, {"country": country})
         return leaves, back
 
+    def risk_and_mappa(self, person: GenPerson, on: dt.date) -> None:
+        """The risk level as assessed at registration, and MAPPA category 1 at a level that
+        follows it. Drawn from the reference, not the force's stream, so nothing else moves."""
+        person.add("risk.level", on, {"level": person.risk_level,
+                                      "note": "Assessed on registration (synthetic)"})
+        roll = _roll(person.reference, "mappa")
+        level = {"very_high": "3" if roll < 0.3 else "2",
+                 "high": "2" if roll < 0.4 else "1"}.get(person.risk_level, "1")
+        person.add("mappa", on, {"category": "1", "level": level,
+                                 "note": "Synthetic: decided on registration"})
+
     def visit_outcome(self) -> str:
         r = self.rng.random()
         if r < 0.88:
@@ -675,16 +706,30 @@ class ForceGenerator:
     def visits(self, person: GenPerson, *, start: dt.date, trips: list[tuple[dt.date, dt.date]],
                nfa_from: dt.date | None) -> None:
         interval = VISIT_INTERVAL_DAYS[person.risk_level]
+        months = VISIT_MONTHS[person.risk_level]
         first = max(start + ONE_DAY, VISIT_HISTORY_START)
         on = first + _days(self.ri(0, interval - 1))
+        # Some visits lapse: none made after a date, so they are overdue at TODAY (the
+        # backlog inspectors find). Drawn from the reference; the force's stream draws the
+        # same numbers as before, so every other figure stays as it was.
+        lapsed = _roll(person.reference, "lapse")
+        stop = (TODAY - _days(round(lapsed / VISIT_LAPSE_SHARE * 200)) - _days(interval)
+                if lapsed < VISIT_LAPSE_SHARE else None)
         while on <= TODAY:
             if not any(leaves <= on < back for leaves, back in trips):
                 if nfa_from is not None and on >= nfa_from:
                     outcome = "seen_elsewhere"
                 else:
                     outcome = self.visit_outcome()
-                person.add("visit", on, {"outcome": outcome})
-            on += _days(interval + self.ri(-7, 7))
+                if stop is None or on <= stop:
+                    visit_kind = "planned" if _roll(person.reference, str(on)) < 0.4 \
+                        else "unannounced"
+                    details = {"outcome": outcome, "visit_kind": visit_kind}
+                    if outcome in VISIT_CHECKED:
+                        details["checked"] = VISIT_CHECKED[outcome]
+                    person.add("visit", on, details)
+            # 0 to 14 days before the next is due under the force's policy.
+            on = add_months(on, months) - _days(self.ri(-7, 7) + 7)
 
     # -- the missing -------------------------------------------------------------------
     def missing_person(self, reference: str, entry: MissingPlanEntry) -> GenPerson:

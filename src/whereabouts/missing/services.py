@@ -227,12 +227,23 @@ DOUBTFUL_VISITS = ("no_longer_living_there", "not_known_at_address")
 
 @transaction.atomic
 def record_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
-                 actor: AbstractBaseUser, today: dt.date, note: str = "") -> Event:
-    """A home visit; one that finds the person gone opens a whereabouts check at once."""
+                 actor: AbstractBaseUser, today: dt.date, note: str = "",
+                 details: dict[str, object] | None = None) -> Event:
+    """A home visit; one that finds the person gone opens a whereabouts check at once.
+
+    ``details`` carries the rest of what the visit found (``visits.services`` builds it).
+    """
     person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
-    event = register.event_record(person_id=person.pk, kind=EventKind.VISIT,
-                                  effective_date=visited_on, today=today, recorded_by=actor,
-                                  source="web", details={"outcome": outcome, "note": note})
+    try:
+        event = register.event_record(
+            person_id=person.pk, kind=EventKind.VISIT, effective_date=visited_on, today=today,
+            recorded_by=actor, source="web",
+            details={**(details or {}), "outcome": outcome, "note": note or (details or {}).get(
+                "note", "")})
+    except InvalidInput as err:
+        if err.field == "effective_date":
+            raise InvalidInput("visited_on", err.message) from None
+        raise
     doubtful = (outcome in DOUBTFUL_VISITS and open_check(person_checks(person)) is None
                 and open_episode(person_episodes(person)) is None)
     if doubtful:

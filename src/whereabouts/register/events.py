@@ -19,6 +19,8 @@ class Field:
     type: type  # str, bool, int or dt.date
     required: bool = False
     choices: tuple[str, ...] = ()
+    minimum: int = 0  # for an int
+    maximum: int = 10_000
 
 
 VISIT_OUTCOMES = (
@@ -30,6 +32,12 @@ VISIT_OUTCOMES = (
     "not_known_at_address",
 )
 #: Why a whereabouts check was opened.
+#: Planned (arranged with the person) or unannounced.
+VISIT_KINDS = ("planned", "unannounced")
+#: What was checked on a visit; stored separated by "; ".
+VISIT_CHECKS = ("rooms", "devices", "vehicles", "signs_of_children", "documents")
+MAPPA_CATEGORIES = ("1", "2", "3")
+MAPPA_LEVELS = ("1", "2", "3")
 CHECK_REASONS = ("no_longer_living_there", "not_known_at_address", "returned_mail",
                  "intelligence", "missed_notification")
 CHECK_OUTCOMES = ("found", "recorded_missing")
@@ -78,7 +86,32 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     EventKind.HOSPITAL_END: {"hospital": Field(str), "note": Field(str)},
     EventKind.ABROAD_START: {"country": Field(str), "note": Field(str)},
     EventKind.ABROAD_END: {"country": Field(str), "note": Field(str)},
-    EventKind.VISIT: {"outcome": Field(str, True, VISIT_OUTCOMES), "note": Field(str)},
+    EventKind.VISIT: {
+        "outcome": Field(str, True, VISIT_OUTCOMES),
+        "visit_kind": Field(str, False, VISIT_KINDS),
+        # Who was present, in words; ``children_present`` says whether any child (under 18) was.
+        "present": Field(str),
+        "children_present": Field(bool),
+        "checked": Field(str),
+        "concerns": Field(str),
+        "note": Field(str),
+    },
+    # What the risk management plan says about visits: an interval (months and/or days)
+    # with a number of contacts in it, or reactive management (no routine visits).
+    EventKind.VISIT_PLAN: {
+        "every_months": Field(int, maximum=36),
+        "every_days": Field(int, maximum=1100),
+        "contacts": Field(int, minimum=1, maximum=20),
+        "reactive": Field(bool),
+        "note": Field(str),
+    },
+    # Risk of serious harm as assessed (OASys/ARMS-informed); who set it is ``recorded_by``.
+    EventKind.RISK_LEVEL: {"level": Field(str, True, RISK_LEVELS), "note": Field(str)},
+    EventKind.MAPPA: {
+        "category": Field(str, True, MAPPA_CATEGORIES),
+        "level": Field(str, True, MAPPA_LEVELS),
+        "note": Field(str),
+    },
     EventKind.DEATH: {"note": Field(str)},
     EventKind.REVIEW_DECISION: {
         "outcome": Field(str, True, REVIEW_OUTCOMES),
@@ -231,6 +264,12 @@ def validate_details(kind: str, details: dict[str, Any] | None) -> dict[str, Any
         elif spec.type is bool:
             if not isinstance(value, bool):
                 raise InvalidInput(path, "must be true or false")
+            clean[name] = value
+        elif spec.type is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InvalidInput(path, "must be a whole number")
+            if not spec.minimum <= value <= spec.maximum:
+                raise InvalidInput(path, f"must be from {spec.minimum} to {spec.maximum}")
             clean[name] = value
         elif spec.type is str:
             if not isinstance(value, str):

@@ -180,15 +180,16 @@ def withdraw_entry(*, person_id: int, event_id: int, reason: str, actor: Abstrac
 @transaction.atomic
 def correct_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
                   actor: AbstractBaseUser, today: dt.date, supersedes: int, reason: str,
-                  note: str = "") -> Event:
+                  note: str = "", details: dict[str, object] | None = None) -> Event:
     """A corrected visit record (it opens no new check: that was decided when it was made)."""
     person = _person(actor, person_id)
     _old(person, supersedes, (EventKind.VISIT,))
     return _record(
         "visited_on", person_id=person.pk, kind=EventKind.VISIT,
         effective_date=parse_date(visited_on, "visited_on"), today=today, recorded_by=actor,
-        source="web", details={"outcome": outcome, "note": note}, supersedes=supersedes,
-        reason=reason)
+        source="web", details={**(details or {}), "outcome": outcome,
+                               "note": note or (details or {}).get("note", "")},
+        supersedes=supersedes, reason=reason)
 
 
 #: The identity fields an officer may correct from the pages, with their longest lengths.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.db import connection
@@ -191,3 +192,39 @@ def _chunks(
         high = min(low + chunk - 1, last)
         yield "BETWEEN %s AND %s", [low, high]
         low = high + 1
+
+
+#: s.86 and the Travel Regulations (SI 2004/1220 as amended): notice at least 7 days before
+#: departure (late details at least 12 hours before, where 7 days was not possible).
+TRAVEL_NOTICE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class TravelNotice:
+    notified_on: dt.date
+    departure_date: dt.date
+    return_date: dt.date | None
+    destination: str
+
+    @property
+    def days_ahead(self) -> int:
+        return (self.departure_date - self.notified_on).days
+
+    @property
+    def late(self) -> bool:
+        """Notified less than 7 days before departure: flagged for the offender manager (it
+        may still be lawful, if 7 days' notice was not reasonably practicable)."""
+        return self.days_ahead < TRAVEL_NOTICE_DAYS
+
+
+def travel_notices(events: Sequence[Event]) -> list[TravelNotice]:
+    """The foreign travel notified, newest first, from a person's live entries."""
+    notices = []
+    for event in events:
+        if event.kind == EventKind.NOTIFICATION_TRAVEL:
+            back = event.details.get("return_date")
+            notices.append(TravelNotice(
+                event.effective_date, dt.date.fromisoformat(event.details["departure_date"]),
+                dt.date.fromisoformat(back) if back else None,
+                event.details.get("destination", "")))
+    return sorted(notices, key=lambda n: (n.notified_on, n.departure_date), reverse=True)

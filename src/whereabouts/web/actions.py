@@ -17,7 +17,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from whereabouts.access import policy
+from whereabouts.access import permissions, policy
 from whereabouts.access.models import Role
 from whereabouts.missing import breach_services, services
 from whereabouts.missing.selectors import person_breaches
@@ -30,13 +30,18 @@ from whereabouts.register.events import (
     CIRCULATION_SCOPES,
     HOW_FOUND,
     LOCATE_OUTCOMES,
+    MAPPA_CATEGORIES,
+    MAPPA_LEVELS,
     MISSING_ACTIONS,
     REVIEW_LEVELS,
     RISK_LEVELS,
+    VISIT_CHECKS,
+    VISIT_KINDS,
     VISIT_OUTCOMES,
     WARRANT_STATUSES,
 )
 from whereabouts.register.models import EventKind, Person
+from whereabouts.visits import services as visits
 
 from .forms import DateField
 
@@ -73,9 +78,78 @@ def _checklist() -> forms.MultipleChoiceField:
         choices=[(item, item) for item in settings.WHEREABOUTS_CHECKLIST])
 
 
+#: The visit outcomes in the officer's words (the stored codes are older than the labels).
+VISIT_OUTCOME_LABELS = {
+    "seen_at_home": "Seen at the address",
+    "seen_elsewhere": "Seen elsewhere",
+    "no_reply": "Not at home",
+    "access_denied": "Refused entry",
+    "no_longer_living_there": "No longer lives here (opens a whereabouts check)",
+    "not_known_at_address": "Not known at the address (opens a whereabouts check)",
+}
+VISIT_CHECK_LABELS = {
+    "rooms": "Rooms", "devices": "Devices (phones, computers, storage)", "vehicles": "Vehicles",
+    "signs_of_children": "Signs of children living or staying", "documents": "Documents",
+}
+
+
 class VisitForm(StepForm):
     visited_on = DateField(label="Date of the visit")
-    outcome = _radios(VISIT_OUTCOMES, "Outcome")
+    visit_kind = forms.ChoiceField(label="Was the visit planned or unannounced?",
+                                   widget=forms.RadioSelect,
+                                   choices=[(k, k.capitalize()) for k in VISIT_KINDS])
+    outcome = forms.ChoiceField(label="Outcome", widget=forms.RadioSelect,
+                                choices=[(o, VISIT_OUTCOME_LABELS[o]) for o in VISIT_OUTCOMES])
+    present = _text("Who was present", required=False, long=True,
+                    help_text="Names or descriptions, and their relationship to the person.")
+    children_present = forms.BooleanField(label="A child (under 18) was present",
+                                          required=False)
+    checked = forms.MultipleChoiceField(
+        label="What was checked", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(c, VISIT_CHECK_LABELS[c]) for c in VISIT_CHECKS])
+    concerns = _text("Concerns", required=False, long=True,
+                     help_text="Anything that raises the risk or needs action.")
+    note = _text("Notes", required=False, long=True)
+
+
+class RiskForm(StepForm):
+    assessed_on = DateField(label="Date of the assessment")
+    level = forms.ChoiceField(label="Risk of serious harm", widget=forms.RadioSelect,
+                              choices=[(r, r.replace("_", " ").capitalize())
+                                       for r in RISK_LEVELS])
+    note = _text("What the assessment rests on", long=True,
+                 help_text="For example: the ARMS assessment of 3 May, and OASys.")
+
+
+class MappaForm(StepForm):
+    decided_on = DateField(label="Date of the decision")
+    category = forms.ChoiceField(label="MAPPA category", widget=forms.RadioSelect, choices=[
+        (c, label) for c, label in zip(MAPPA_CATEGORIES, (
+            "Category 1: registered sexual offender", "Category 2: violent offender, or "
+            "sexual offender not subject to notification", "Category 3: other dangerous "
+            "offender"), strict=True)])
+    level = forms.ChoiceField(label="MAPPA level", widget=forms.RadioSelect, choices=[
+        (v, label) for v, label in zip(MAPPA_LEVELS, (
+            "Level 1: ordinary agency management", "Level 2: active multi-agency management",
+            "Level 3: as level 2, with senior staff committing resources"), strict=True)])
+    note = _text("Notes", required=False, long=True,
+                 help_text="For example: the meeting that decided it.")
+
+
+def _whole(label: str, help_text: str = "") -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=156,
+                              help_text=help_text,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+
+class VisitPlanForm(StepForm):
+    set_on = DateField(label="Date the plan was set")
+    every_months = _whole("Visit every (months)", "Leave empty if given in weeks.")
+    every_weeks = _whole("Visit every (weeks)", "Leave empty if given in months.")
+    contacts = _whole("Visits in each interval", "Usually 1.")
+    reactive = forms.BooleanField(
+        label="Reactive management: no routine visits (low risk for at least 3 years)",
+        required=False)
     note = _text("Notes", required=False, long=True)
 
 
@@ -332,7 +406,7 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
          "Change notification recorded", "always", EventKind.NOTIFICATION_CHANGE, "record"),
     Step("travel", "Record notice of foreign travel", TravelForm, recording.record_travel,
          CASEWORK, "Travel notice recorded", "always", EventKind.NOTIFICATION_TRAVEL, "record"),
-    Step("visit", "Record a home visit", VisitForm, services.record_visit, CASEWORK,
+    Step("visit", "Record a home visit", VisitForm, visits.record_visit, CASEWORK,
          "Visit recorded", "always", EventKind.VISIT, "record"),
     Step("identity", "Correct name, date of birth or identifiers", IdentityForm,
          recording.record_identity, CASEWORK, "Identity corrected; the earlier details stay "
@@ -342,6 +416,14 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
     Step("transfer", "Transfer to another force", TransferForm, transfers.open_transfer,
          SUPERVISORS, "Transfer opened: the receiving force sees the person and accepts",
          "always", group="record"),
+    Step("risk", "Record the risk of serious harm", RiskForm, visits.record_risk_level,
+         permissions.roles_with("risk.record"), "Risk level recorded", "always", group="record"),
+    Step("visit-plan", "Set visits in the risk management plan", VisitPlanForm,
+         visits.record_visit_plan, permissions.roles_with("risk.record"), "Visit plan recorded",
+         "always", group="record"),
+    Step("mappa", "Record the MAPPA category and level", MappaForm, visits.record_mappa,
+         permissions.roles_with("mappa.record"), "MAPPA category and level recorded", "always",
+         group="record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
          CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
     Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,
@@ -392,7 +474,7 @@ STEPS.update({slug: Step(slug, title, _movement(place),
 
 #: The step that corrects each kind of entry, and the service a correction calls.
 CORRECTIONS: dict[str, tuple[Step, Callable[..., object]]] = {
-    s.kind: (s, recording.correct_visit if s.kind == EventKind.VISIT else s.service)
+    s.kind: (s, visits.correct_visit if s.kind == EventKind.VISIT else s.service)
     for s in STEPS.values() if s.kind
 }
 
@@ -401,6 +483,8 @@ def initial_from(event: Any) -> dict[str, Any]:
     """A correction form's starting values: what the entry says now."""
     step, _ = CORRECTIONS[event.kind]
     values: dict[str, Any] = dict(event.details)
+    if event.kind == EventKind.VISIT:
+        values["checked"] = [c for c in values.get("checked", "").split("; ") if c]
     for name in ("departure_date", "return_date"):
         if values.get(name):
             values[name] = dt.date.fromisoformat(values[name])
@@ -440,10 +524,12 @@ def steps_available(user: object, *, open_check: bool, open_episode: bool,
 
 def service_kwargs(form: StepForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
-    if "checks_done" in data:
-        data["checks_done"] = tuple(data["checks_done"])
+    for name in ("checks_done", "checked"):
+        if name in data:
+            data[name] = tuple(data[name])
     for name, value in data.items():
-        if value is None and not isinstance(form.fields[name], DateField | forms.BooleanField):
+        if value is None and not isinstance(form.fields[name], DateField | forms.BooleanField
+                                            | forms.IntegerField):
             data[name] = ""
     return data
 

@@ -19,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Search", reverse("search")))
     if policy.may(user, "missing.board"):
         items.append(("Missing", reverse("missing-board")))
+    if policy.may(user, "visits.backlog"):
+        items.append(("Overdue visits", reverse("overdue-visits")))
     if policy.may(user, "transfers.view"):
         items += [("Inbox", reverse("inbox")), ("Transfers", reverse("transfers"))]
     if policy.may(user, "shared.open"):

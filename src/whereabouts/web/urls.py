@@ -10,6 +10,7 @@ from . import (
     search_views,
     subject_access_views,
     views,
+    visits_views,
 )
 
 urlpatterns = [
@@ -24,6 +25,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("missing/", views.missing_board, name="missing-board"),
     path("missing/times/", views.missing_times, name="missing-times"),
+    path("visits/overdue/", views.overdue_visits, name="overdue-visits"),
+    path("visits/policy/", visits_views.visit_policy, name="visit-policy"),
     path("figures/", figures_views.figures, name="figures"),
     path("figures/download.<slug:fmt>", figures_views.figures_download, name="figures-download"),
     path("figures/foi-pack.zip", figures_views.foi_pack, name="figures-foi-pack"),

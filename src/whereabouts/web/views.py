@@ -40,7 +40,8 @@ from whereabouts.missing.services import NotPermitted, open_check
 from whereabouts.register import recording, transfers
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, EventKind, Force, Person, Transfer, TransferState
-from whereabouts.register.selectors import live_events
+from whereabouts.register.selectors import live_events, travel_notices
+from whereabouts.visits.selectors import overdue_by_officer, person_decisions, person_next_visit
 
 from . import caseload
 from .actions import (
@@ -121,6 +122,10 @@ def _log(request: HttpRequest, person: Person, what: str,
                  reason=policy.reason_given(request.session, person.pk))
 
 
+#: Only people subject to the requirements are visited (as in the visits sweep).
+VISITED = ("compliant", "overdue", "away")
+
+
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person(request, person_id)
@@ -135,12 +140,20 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
                             any_episode=bool(episodes), any_breach=bool(breaches)
                             ) if recording_allowed else []
     _log(request, person, "viewed the person's record")
+    ledger = live_events(person)
+    decisions = person_decisions(person, ledger)
+    next_visit = (person_next_visit(person, as_at, ledger) if compliance.status.compliance
+                  in VISITED else None)
     context = {
         "person": person,
         "as_at": as_at,
         "status": compliance.status,
         "explanation": compliance.explanation,
-        "events": list(reversed(live_events(person)))[:8],
+        "events": list(reversed(ledger))[:8],
+        "next_visit": next_visit,
+        "visit_overdue_days": next_visit.days_overdue(as_at) if next_visit else 0,
+        "risk": decisions["risk"], "mappa": decisions["mappa"], "plan": decisions["plan"],
+        "travel": travel_notices(ledger)[:10],
         "period": compliance.status,
         "disposals": person.disposals.select_related("event").all(),
         "addresses": person.addresses.all()[:10],
@@ -215,6 +228,21 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
         _log(request, person, f"opened the form: {spec.title.lower()}")
     return render(request, "web/person_step.html",
                   {"person": person, "step": spec, "form": form, "as_at": as_at})
+
+
+@login_required
+def overdue_visits(request: HttpRequest) -> HttpResponse:
+    """The force's overdue home visits by officer: the backlog inspectors look for."""
+    if not policy.may(request.user, "visits.backlog"):
+        raise Http404
+    as_at = today()
+    backlog = overdue_by_officer(policy.visible_people(request.user), as_at)
+    total = sum(len(b.visits) for b in backlog)
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                 what=f"viewed the overdue home visits by officer ({total} overdue)")
+    return render(request, "web/overdue_visits.html", {
+        "backlog": backlog, "total": total, "as_at": as_at,
+        "may_set_policy": policy.may(request.user, "visits.policy")})
 
 
 def _bulletin_for(request: HttpRequest, person_id: int, action: str,
@@ -295,6 +323,8 @@ TIMELINE_GROUPS: dict[str, tuple[str, Any]] = {
     "movements": ("Custody, hospital and travel abroad",
                   lambda kind: kind.split(".")[0] in ("custody", "hospital", "abroad")),
     "visits": ("Visits", lambda kind: kind == EventKind.VISIT),
+    "risk": ("Risk, MAPPA and visit plans", lambda kind: kind in (
+        EventKind.RISK_LEVEL, EventKind.MAPPA, EventKind.VISIT_PLAN)),
     "missing": ("Checks, missing and circulations",
                 lambda kind: kind.split(".")[0] in ("check", "missing", "circulation")),
     "breaches": ("Breaches", lambda kind: kind.startswith("breach.")),

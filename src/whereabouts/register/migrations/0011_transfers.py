@@ -19,6 +19,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('register', '0010_person_retention_review'),
+        ('register', '0010_risk_mappa_visit_plan_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

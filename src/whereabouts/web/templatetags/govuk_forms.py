@@ -63,17 +63,18 @@ def govuk_field(field: forms.BoundField, classes: str = "") -> SafeString:
                  "label": "Year", "value": year, "classes": "govuk-input--width-4"
                  + (" govuk-input--error" if field.errors else "")},
             ]})
+    # Django's CheckboxSelectMultiple is a RadioSelect: ask about it first.
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return render_macro("checkboxes", "govukCheckboxes", {
+            **common, "name": field.html_name, "idPrefix": field.auto_id,
+            "fieldset": {"legend": legend}, "classes": classes,
+            "items": _items(field, {str(v) for v in value or ()}, "checked")})
     if isinstance(widget, forms.RadioSelect):
         return render_macro("radios", "govukRadios", {
             **common, "name": field.html_name, "idPrefix": field.auto_id,
             "fieldset": {"legend": legend}, "classes": classes,
             "items": _items(field, {str(value)} if value not in (None, "") else set(),
                             "checked")})
-    if isinstance(widget, forms.CheckboxSelectMultiple):
-        return render_macro("checkboxes", "govukCheckboxes", {
-            **common, "name": field.html_name, "idPrefix": field.auto_id,
-            "fieldset": {"legend": legend}, "classes": classes,
-            "items": _items(field, {str(v) for v in value or ()}, "checked")})
     if isinstance(widget, forms.CheckboxInput):
         return render_macro("checkboxes", "govukCheckboxes", {
             **common, "name": field.html_name, "idPrefix": field.auto_id,
