@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "whereabouts.compliance",
     "whereabouts.missing",
     "whereabouts.web",
+    "whereabouts.api",
 ]
 
 MIDDLEWARE = [
