@@ -178,3 +178,12 @@ def test_the_command_refuses_a_scope_beyond_the_role(make_user, capsys):
     assert main(["api-token", "create", "--user", "an.one", "--scopes", "people:read"]) == 1
     assert "does not allow" in capsys.readouterr().err
     assert not ApiToken.objects.exists()
+
+
+def test_the_scopes_table_in_docs_api_md_is_the_one_in_the_code():
+    from pathlib import Path
+
+    from whereabouts.api.scopes import markdown_table
+
+    page = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
+    assert markdown_table() in page
