@@ -368,3 +368,27 @@ def test_the_openapi_description_is_served_and_says_errors_are_problems(client):
     person = described["paths"]["/api/v1/people/{person_id}"]["get"]
     assert "application/problem+json" in person["responses"]["404"]["content"]
     assert any(p["name"] == "X-Reason-For-Access" for p in person["parameters"])
+
+
+def _queries(caller, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    caller.get(path)  # the first look may fill caches
+    with CaptureQueriesContext(connection) as ctx:
+        assert caller.get(path).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_person_and_their_ledger_ask_the_database_as_often_however_long_the_ledger(
+        officer, api, make_person):
+    short, long = make_person(), make_person()
+    for i in range(12):
+        services.event_record(person_id=long.pk, kind="notification.change",
+                              effective_date=f"2024-05-{i + 1:02d}", today=TODAY,
+                              recorded_by=officer, source="test",
+                              details={"change": "other"})
+    caller = api(officer)
+    for path in ("/people/{}", "/people/{}/events"):
+        assert (_queries(caller, path.format(short.pk))
+                == _queries(caller, path.format(long.pk))), path
