@@ -30,6 +30,10 @@ class BearerToken(HttpBearer):
 
 
 class WhereaboutsAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """The view's name (``read_person``), not its module path."""
+        return str(operation.view_func.__name__)
+
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         """ninja's description, with every error answer as ``application/problem+json``."""
         schema = super().get_openapi_schema(**kwargs)

@@ -19,8 +19,8 @@ from whereabouts.missing import services as missing_services
 from whereabouts.missing.circulation import bulletin
 from whereabouts.missing.selectors import missing_board
 from whereabouts.register import recording
+from whereabouts.register import search as register_search
 from whereabouts.register.models import Event, Person
-from whereabouts.register.search import SearchQuery, search_people
 from whereabouts.register.search_keys import compact, name_words
 from whereabouts.reports.figures import NATION, Scope
 from whereabouts.reports.selectors import management_figures
@@ -113,7 +113,7 @@ def _search_errors(params: s.SearchParams) -> list[tuple[str, str]]:
 
 @router.get("/people", response={200: s.SearchOut, **ERRORS}, url_name="people",
             summary="Search for people")
-def search(request: HttpRequest, params: Query[s.SearchParams]) -> Any:
+def search_people(request: HttpRequest, params: Query[s.SearchParams]) -> Any:
     """The search of the search page: the people the user may look among who match every field
     given, best first, 25 a page. People of other forces (a national caseworker's, or with
     ``every_force``) are listed with ``needs_reason``: reading one needs the reason header."""
@@ -123,10 +123,10 @@ def search(request: HttpRequest, params: Query[s.SearchParams]) -> Any:
         raise Problem(422, "The request could not be accepted: see errors.", errors)
     every_force = (params.every_force and policy.may(user, "people.search")
                    and policy.may(user, "person.open_with_reason"))
-    query = SearchQuery(name=params.name, date_of_birth=params.date_of_birth,
+    query = register_search.SearchQuery(name=params.name, date_of_birth=params.date_of_birth,
                         identifier=params.identifier, postcode=params.postcode,
                         every_force=every_force)
-    result = search_people(user, query)
+    result = register_search.search_people(user, query)
     hits = result.hits[_page(len(result.hits), params.page, PER_PAGE)]
     audit.record(actor=user, action=AuditAction.CONSULTATION,
                  what=f"searched for {query.describe()}: {result.total} "
@@ -150,7 +150,7 @@ ReasonHeader = Header(None, alias=REASON_HEADER, max_length=2100,
 
 @router.get("/people/{person_id}", response={200: s.PersonOut, **PERSON_ERRORS},
             url_name="person", summary="Read a person")
-def person(request: HttpRequest, person_id: int = ID,
+def read_person(request: HttpRequest, person_id: int = ID,
            reason: str | None = ReasonHeader) -> Any:
     """Names, other names, date of birth, force, offender manager, and the compliance status
     worked out from the ledger as at today (as the person page shows it)."""
@@ -191,7 +191,7 @@ def _event_out(event: Event, superseded_by: dict[int, int]) -> dict[str, Any]:
 
 @router.get("/people/{person_id}/events", response={200: s.EventPage, **PERSON_ERRORS},
             url_name="events", summary="A person's ledger")
-def events(request: HttpRequest, person_id: int = ID, page: int = Query(1, ge=1, le=100_000),
+def read_ledger(request: HttpRequest, person_id: int = ID, page: int = Query(1, ge=1, le=100_000),
            per_page: int = Query(PER_PAGE, ge=1, le=100),
            reason: str | None = ReasonHeader) -> Any:
     """Every entry in the person's ledger, newest first, corrected and withdrawn ones included
@@ -221,7 +221,7 @@ def _write(user: Any, found: Person, entry: Any, *, supersedes: int | None = Non
            reason: str = "") -> Event:
     """One entry through the service the pages use; the service checks it and logs it."""
     common = {"person_id": found.pk, "actor": user, "today": today()}
-    fields = entry.dict()
+    fields = entry.model_dump()
     fields.pop("kind")
     correcting = {"supersedes": supersedes, "reason": reason}
     try:
@@ -297,7 +297,7 @@ def withdraw_event(request: HttpRequest, withdrawal: s.WithdrawalIn, person_id: 
 
 @router.get("/people/{person_id}/circulation", response={200: dict[str, Any], **PERSON_ERRORS},
             url_name="circulation", summary="The circulation bulletin")
-def circulation(request: HttpRequest, person_id: int = ID,
+def read_circulation(request: HttpRequest, person_id: int = ID,
                 reason: str | None = ReasonHeader) -> Any:
     """The bulletin for the person's latest missing episode, as ``docs/circulation.schema.json``
     (logged as a disclosure). 404 if they were never recorded as missing."""
@@ -313,7 +313,7 @@ def circulation(request: HttpRequest, person_id: int = ID,
 # -- lists -------------------------------------------------------------------------------------
 @router.get("/tasks", response={200: list[s.TaskOut], **ERRORS}, url_name="tasks",
             summary="My open tasks")
-def tasks(request: HttpRequest) -> Any:
+def list_tasks(request: HttpRequest) -> Any:
     """The open tasks assigned to the token's user, for people they may still see, soonest due
     first."""
     user = _user(request, "tasks:read")
@@ -329,7 +329,7 @@ def tasks(request: HttpRequest) -> Any:
 
 @router.get("/missing", response={200: list[s.MissingRowOut], **ERRORS}, url_name="missing",
             summary="The missing board")
-def missing(request: HttpRequest) -> Any:
+def read_missing_board(request: HttpRequest) -> Any:
     """The open missing episodes of the people the user may see, longest missing first."""
     user = _user(request, "missing:read")
     rows = missing_board(user, today())
@@ -348,7 +348,7 @@ def missing(request: HttpRequest) -> Any:
 
 @router.get("/figures", response={200: dict[str, Any], **ERRORS}, url_name="figures",
             summary="Management figures")
-def figures(request: HttpRequest, params: Query[s.FiguresParams]) -> Any:
+def read_figures(request: HttpRequest, params: Query[s.FiguresParams]) -> Any:
     """The exact management figures as at a date for the nation, a region or a force (the
     figures page's report; see ``docs/figures.md``). Names nobody; each use is logged."""
     user = _user(request, "figures:read")
@@ -374,7 +374,7 @@ def figures(request: HttpRequest, params: Query[s.FiguresParams]) -> Any:
 
 @router.get("/shared", response={200: list[s.SharedOut], **ERRORS}, url_name="shared",
             summary="People shared with my agency")
-def shared(request: HttpRequest) -> Any:
+def list_shared(request: HttpRequest) -> Any:
     """For partner agencies: the narrow view of each person shared with the user's agency,
     while the share lasts (the "Shared with us" page)."""
     user = _user(request, "shared:read")
@@ -392,7 +392,7 @@ def _shared_out(view: sharing.PartnerView) -> dict[str, Any]:
 
 @router.get("/shared/{person_id}", response={200: s.SharedOut, **PERSON_ERRORS},
             url_name="shared-person", summary="One person shared with my agency")
-def shared_person(request: HttpRequest, person_id: int = ID) -> Any:
+def read_shared_person(request: HttpRequest, person_id: int = ID) -> Any:
     user = _user(request, "shared:read")
     view = sharing.partner_view(user, person_id, today())
     if view is None:
