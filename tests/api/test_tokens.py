@@ -187,3 +187,20 @@ def test_the_scopes_table_in_docs_api_md_is_the_one_in_the_code():
 
     page = (Path(__file__).parents[2] / "docs" / "api.md").read_text()
     assert markdown_table() in page
+
+
+def test_a_signed_in_session_is_not_a_token(client, officer, make_person):
+    """The API reads no session: a browser signed in to the pages (both factors, or the
+    password only) gets 401 like anyone without a token, so a forged cross-site request has
+    nothing to ride on."""
+    from whereabouts.web.testing import VerifiedClient
+
+    person = make_person()
+    signed_in = VerifiedClient()
+    signed_in.force_login(officer)
+    assert signed_in.get("/people/").status_code == 200
+    _refused(signed_in.get(f"/api/v1/people/{person.pk}"))
+    client.post("/login/", {"username": "om.one", "password": "correct-horse-9"})
+    _refused(client.get(f"/api/v1/people/{person.pk}"))
+    _refused(client.post(f"/api/v1/people/{person.pk}/events", data="{}",
+                         content_type="application/json"))

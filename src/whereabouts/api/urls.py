@@ -4,7 +4,8 @@ Every URL under ``/api/v1/`` answers in JSON, errors as problem details: the nin
 wrapped so that a method not allowed (405) and the API's root are problems too, and a last
 pattern answers every other path under the API with the problem "not found". The views are
 outside the sign-in of the pages (no session: each call brings its token), so they are marked
-as not needing a login; the token check is ninja's ``auth``.
+as needing neither a login nor the second factor; the token check is ninja's ``auth``, and a
+session cookie alone opens nothing here (so there is nothing for CSRF to forge).
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ def _edge(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return response
 
     answer.login_required = False  # type: ignore[attr-defined]
+    answer.second_factor_required = False  # type: ignore[attr-defined]  # a session is no key
     answer.csrf_exempt = True  # type: ignore[attr-defined]
     return answer
 
