@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "whereabouts.retention",
     "whereabouts.visits",
     "whereabouts.web",
+    "whereabouts.api",
 ]
 
 MIDDLEWARE = [

@@ -5,16 +5,27 @@ The URLs are found by walking the project's URLconf, so a new URL without a row 
 person are 404, the same as for a person who does not exist; a visitor not signed in is sent
 to sign in (302). Each row is a GET of the page with real sample arguments: a person of the
 user's force (``mine``), a person of another force (``theirs``), a visit of ``mine``.
+
+The API's URLs (``/api/v1/``, namespace ``api``) have their rows in :data:`API_MATRIX`: each
+role calls each endpoint with a token that holds *every* scope, so that what is refused is
+refused by the user's role and the access policy, never only by the token's scopes. A caller
+without a token gets 401.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from whereabouts.access.models import StaffProfile
+from whereabouts.api import tokens
+from whereabouts.api.models import ApiToken
+from whereabouts.api.scopes import SCOPES
 from whereabouts.register import services
 from whereabouts.register.models import Transfer
 
@@ -83,23 +94,75 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
 }
 
 
-def _named(patterns: list[Any]) -> list[URLPattern]:
+def api_row(default: int, anonymous: int = 401, **overrides: int) -> dict[str, int]:
+    """Expected status per role for the API: a caller with no token gets 401."""
+    return row(default, anonymous, **overrides)
+
+
+API_CASEWORK = {"offender_manager": 200, "supervisor": 200, "senior_officer": 200}
+API_RECORDING = {"offender_manager": 201, "supervisor": 201, "senior_officer": 201}
+PERIODIC = {"kind": "notification.periodic", "notified_on": TODAY.isoformat(),
+            "line1": "1 High Street", "town": "Walsall", "postcode": "WS1 1AA"}
+VISIT = {"kind": "visit", "visited_on": TODAY.isoformat(), "outcome": "seen_at_home"}
+REASON = {"X-Reason-For-Access": "sighting; seen in Walsall by PC 123"}
+
+#: URL name -> (sample arguments, method, JSON body, headers, expected status per role).
+#: Refused by scope (the role may not) is 403; a person the user may not open is 404.
+API_MATRIX: dict[str, tuple[str, str, Any, dict[str, str], dict[str, int]]] = {
+    "api:openapi-json": ("", "get", None, {}, row(200, anonymous=200)),
+    "api:api-root": ("", "get", None, {}, row(404, anonymous=404)),
+    "api:unknown": ("nowhere", "get", None, {}, row(404, anonymous=404)),
+    "api:people": ("?name=Testperson", "get", None, {},
+                   api_row(403, **API_CASEWORK, national_caseworker=200)),
+    "api:person": ("mine", "get", None, {}, api_row(403, **API_CASEWORK,
+                                                    national_caseworker=404)),
+    "api:person@theirs": ("theirs", "get", None, {}, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404, national_caseworker=404)),
+    "api:person@reason": ("theirs", "get", None, REASON, api_row(
+        403, **API_CASEWORK, national_caseworker=200)),
+    "api:events": ("mine", "get", None, {}, api_row(403, **API_CASEWORK,
+                                                    national_caseworker=404)),
+    "api:events@reason": ("theirs", "get", None, REASON, api_row(
+        403, **API_CASEWORK, national_caseworker=200)),
+    "api:event-append": ("mine", "post", PERIODIC, {}, api_row(403, **API_RECORDING)),
+    "api:event-append@theirs": ("theirs", "post", PERIODIC, REASON, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404)),  # a reason: look only
+    "api:event-correct": ("mine,visit", "post", {"reason": "Wrong outcome", "entry": VISIT},
+                          {}, api_row(403, **API_RECORDING)),
+    "api:event-withdraw": ("mine,visit2", "post", {"reason": "Wrong person"}, {},
+                           api_row(403, **API_RECORDING)),
+    "api:circulation": ("mine", "get", None, {}, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404,
+        national_caseworker=404)),  # no circulation: every role that may look alike
+    "api:tasks": ("", "get", None, {}, api_row(403, **API_CASEWORK)),
+    "api:missing": ("", "get", None, {}, api_row(403, **API_CASEWORK)),
+    "api:figures": ("?as_at=2024-06-01&region=West+Midlands", "get", None, {}, api_row(
+        403, **API_CASEWORK, analyst=200, foi_officer=200)),
+    "api:shared": ("", "get", None, {}, api_row(403, partner=200)),
+    "api:shared-person": ("mine", "get", None, {}, api_row(403, partner=200)),
+}
+
+
+def _named(patterns: list[Any], namespace: str = "") -> list[tuple[str, URLPattern]]:
+    """Every URL pattern with its name as ``reverse`` takes it (``namespace:name``)."""
     found = []
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            found += _named(pattern.url_patterns)
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found += _named(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern):
-            found.append(pattern)
+            found.append((f"{namespace}{pattern.name}" if pattern.name else "", pattern))
     return found
 
 
 def test_every_url_has_a_row_in_the_matrix():
     patterns = _named(get_resolver("whereabouts.urls").url_patterns)
-    unnamed = [str(p.pattern) for p in patterns if not p.name]
+    unnamed = [str(p.pattern) for name, p in patterns if not name]
     assert not unnamed, f"URLs without a name cannot be checked: {unnamed}"
-    missing = sorted({p.name for p in patterns} - set(MATRIX))
+    names = {name for name, _ in patterns}
+    missing = sorted(names - set(MATRIX) - set(API_MATRIX))
     assert not missing, f"URLs without a row in the access matrix: {missing}"
-    stale = sorted({n.split("@")[0] for n in MATRIX} - {p.name for p in patterns})
+    stale = sorted({n.split("@")[0] for n in (*MATRIX, *API_MATRIX)} - names)
     assert not stale, f"rows for URLs that no longer exist: {stale}"
 
 
@@ -161,4 +224,39 @@ def test_each_url_answers_each_role_as_the_matrix_says(client, world, role):
         status = client.get(url).status_code
         if status != expected[role]:
             wrong.append(f"{key} {url}: {status}, expected {expected[role]}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_api_endpoint_answers_each_role_as_the_matrix_says(client, world, role):
+    mine = world["args"]["mine"][0]
+    visit2 = services.event_record(person_id=mine, kind="visit", effective_date=TODAY,
+                                   today=TODAY, recorded_by=world["users"]["offender_manager"],
+                                   source="test", details={"outcome": "seen_at_home"})
+    args = world["args"] | {"mine,visit2": [mine, visit2.pk], "nowhere": ["nowhere"]}
+    headers: dict[str, str] = {}
+    if role != "anonymous":
+        secret = tokens.PREFIX + f"matrix-{role}"
+        ApiToken.objects.create(  # every scope, whatever the role may hold: the role decides
+            user=world["users"][role], prefix=secret[:12], digest=tokens.digest(secret),
+            scopes=list(SCOPES), created_at=timezone.now(),
+            expires_at=timezone.now() + dt.timedelta(days=1))
+        headers["Authorization"] = f"Bearer {secret}"
+    wrong = []
+    for key, (sample, method, body, extra, expected) in API_MATRIX.items():
+        name = key.split("@")[0]
+        if sample.startswith("?"):
+            url = reverse(name) + sample
+        else:
+            url = reverse(name, args=args[sample])
+        call = getattr(client, method)
+        kwargs: dict[str, Any] = {"headers": headers | extra}
+        if body is not None:
+            kwargs |= {"data": json.dumps(body), "content_type": "application/json"}
+        answer = call(url, **kwargs)
+        if answer.status_code != expected[role]:
+            wrong.append(f"{key} {method.upper()} {url}: {answer.status_code}, expected "
+                         f"{expected[role]}: {answer.content[:200]!r}")
+        elif answer.status_code >= 400:
+            assert answer["Content-Type"] == "application/problem+json", key
     assert not wrong, "\n".join(wrong)

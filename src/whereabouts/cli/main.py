@@ -311,6 +311,49 @@ def cmd_create_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_api_token(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.api import tokens
+    from whereabouts.api.models import ApiToken
+
+    by = None
+    if args.by:
+        by = get_user_model().objects.filter(username=args.by, is_active=True,
+                                             staff__role="administrator").first()
+        if by is None:
+            print(f"api-token: no active administrator {args.by!r}", file=sys.stderr)
+            return 1
+    try:
+        if args.action == "create":
+            scopes = [s.strip() for s in (args.scopes or "").split(",") if s.strip()]
+            token, secret = tokens.create_token(username=args.user or "", scopes=scopes,
+                                                days=args.days, by=by, name=args.name)
+            print(f"API token {token.pk} for {token.user.get_username()!r} "
+                  f"({', '.join(token.scopes)}), expires {token.expires_at:%Y-%m-%d %H:%M %Z}.")
+            print("The token (shown only now; only its hash is kept):")
+            print(f"  {secret}")
+        elif args.action == "revoke":
+            token = tokens.revoke_token(token_id=args.id or 0, by=by)
+            print(f"API token {token.pk} ({token.prefix}…) of {token.user.get_username()!r} "
+                  f"revoked.")
+        else:
+            listed = ApiToken.objects.select_related("user")
+            if args.user:
+                listed = listed.filter(user__username=args.user)
+            for token in listed:
+                state = ("revoked" if token.revoked_at else
+                         f"expires {token.expires_at:%Y-%m-%d}")
+                print(f"{token.pk}\t{token.prefix}…\t{token.user.get_username()}\t"
+                      f"{','.join(token.scopes)}\t{state}\t{token.name}")
+    except tokens.TokenError as exc:
+        print(f"api-token: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_search_keys(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -478,6 +521,17 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the code a demo user's authenticator app shows now (demo only)")
     p.add_argument("username", help="a demo user, e.g. om.demo")
     p.set_defaults(func=cmd_demo_code)
+
+    p = sub.add_parser("api-token", help="create, list or revoke API tokens (docs/api.md)")
+    p.add_argument("action", choices=["create", "list", "revoke"])
+    p.add_argument("--user", help="create: the token's user; list: only this user's")
+    p.add_argument("--scopes", help="create: comma-separated, e.g. people:search,people:read")
+    p.add_argument("--days", type=int, default=90, help="create: days until it expires "
+                                                        "(default 90, at most 366)")
+    p.add_argument("--name", default="", help="create: what the token is for")
+    p.add_argument("--id", type=int, help="revoke: the token's number (from list)")
+    p.add_argument("--by", help="the administrator doing this, for the audit log")
+    p.set_defaults(func=cmd_api_token)
 
     p = sub.add_parser("search-keys", help="rebuild every person's search keys (derived data)")
     p.set_defaults(func=cmd_search_keys)
