@@ -208,6 +208,9 @@ def reset_database(progress: Progress = print) -> None:
     with audit_guards_off():  # the audit table refuses TRUNCATE otherwise
         call_command("flush", interactive=False, verbosity=0)
     Force.objects.bulk_create([Force(**row) for row in force_rows()])
+    from whereabouts.register.postcodes import ensure_postcode_districts
+
+    ensure_postcode_districts()  # reference data the flush emptied, as the migration loads it
 
 
 def _create_users(seed: int, targets: Iterable[ForceTarget]) -> dict[str, int]:
