@@ -18,9 +18,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 
-from bench_board import run_benchmark, summary
+from bench_board import run_benchmark, time_gets
 
 
 def child(repeat: int) -> None:
@@ -48,15 +47,7 @@ def child(repeat: int) -> None:
     ]
     results = {}
     for label, path in calls:
-        for i in range(2):
-            assert client.get(path(i)).status_code == 200, path(i)
-        times = []
-        for i in range(repeat):
-            start = time.perf_counter()
-            response = client.get(path(i))
-            times.append(time.perf_counter() - start)
-            assert response.status_code == 200
-        results[label] = summary(times)
+        results[label] = time_gets(client, path, repeat)
     print(json.dumps({"caseload": len(people), "calls": results}))
 
 

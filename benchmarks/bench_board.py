@@ -30,6 +30,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -51,6 +52,20 @@ def summary(times: list[float]) -> dict[str, float]:
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"median_ms": 1000 * statistics.median(ordered), "p95_ms": 1000 * p95,
             "max_ms": 1000 * ordered[-1]}
+
+
+def time_gets(client: Any, path: Any, repeat: int) -> dict[str, float]:
+    """GET ``path(i)`` twice untimed (templates compiled, caches warm), then ``repeat`` times
+    timed, each answer checked; the summary of the timed ones."""
+    for i in range(2):
+        assert client.get(path(i)).status_code == 200, path(i)
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        response = client.get(path(i))
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, path(i)
+    return summary(times)
 
 
 def run_benchmark(script: str, prefix: str, child: object, *, repeat_default: int = 30

@@ -283,3 +283,16 @@ def test_a_failure_cannot_begin_after_the_breach_is_recorded(client, users, make
     assert response.status_code == 200 and "is after the breach was recorded" in (
         response.content.decode())
     assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("role", sorted(CASEWORK))
+def test_every_role_offered_the_visit_step_can_record_a_visit_that_opens_a_check(
+        client, users, make_person, role):
+    person = make_person()
+    client.force_login(users[role])
+    response = client.post(url(person, "visit"), {
+        "visited_on_day": "30", "visited_on_month": "5", "visited_on_year": "2024",
+        "outcome": "no_longer_living_there", "visit_kind": "unannounced"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    kinds = list(Event.objects.filter(person=person).values_list("kind", flat=True))
+    assert "visit" in kinds and "check.opened" in kinds

@@ -174,7 +174,7 @@ def open_whereabouts_check(*, person_id: int, opened_on: dt.date | str, reason: 
     The task is due within ``WHEREABOUTS_CHECK_HOURS`` (72 hours by default) of the day the
     check opened; its checklist is the force's ``WHEREABOUTS_CHECKLIST``.
     """
-    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
     opened = parse_date(opened_on, "opened_on")
     if open_check(person_checks(person)) is not None:
         raise InvalidInput("person", "already has an open whereabouts check")
@@ -233,7 +233,7 @@ def record_visit(*, person_id: int, visited_on: dt.date | str, outcome: str,
 
     ``details`` carries the rest of what the visit found (``visits.services`` builds it).
     """
-    person = _person_for(actor, person_id, Role.SUPERVISOR, Role.OFFENDER_MANAGER)
+    person = _person_for(actor, person_id, *policy.CASEWORK_ROLES)
     try:
         event = register.event_record(
             person_id=person.pk, kind=EventKind.VISIT, effective_date=visited_on, today=today,
