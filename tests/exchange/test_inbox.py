@@ -146,3 +146,14 @@ def test_a_bad_sighting_names_the_field_and_writes_nothing(scene, client, fields
     assert message in " ".join(response.context["form"].errors[field])
     assert not Event.objects.filter(kind="missing.action").exists()
     assert response.context["form"].data["note"] == data["note"]  # nothing typed is lost
+
+
+def test_the_inbox_records_the_people_it_showed(scene, client):
+    from whereabouts.access.models import AuditListing
+
+    client.force_login(scene["wm_om"])
+    client.get(reverse("inbox"))
+    entry = AuditEntry.objects.filter(actor=scene["wm_om"],
+                                      what__startswith="viewed the inbox").get()
+    assert list(AuditListing.objects.filter(entry=entry).values_list("person_id", flat=True)) \
+        == [scene["lost"].pk]

@@ -298,3 +298,16 @@ def test_accepting_a_transfer_makes_one_handover_not_two(make_person, forces):
     transfers.accept_transfer(transfer_id=Transfer.objects.get(person=person).pk,
                               offender_manager="om.st", actor=forces["st_sup"], today=TODAY)
     assert Transfer.objects.filter(person=person).count() == 1
+
+
+def test_the_transfers_page_records_the_people_it_showed(make_person, forces, client):
+    from whereabouts.access.models import AuditListing
+
+    person = make_person()
+    notify(person, "ST1 2AB")
+    client.force_login(forces["st_sup"])
+    client.get(reverse("transfers"))
+    entry = AuditEntry.objects.filter(actor=forces["st_sup"],
+                                      what__startswith="viewed the transfers").get()
+    assert list(AuditListing.objects.filter(entry=entry).values_list("person_id", flat=True)) \
+        == [person.pk]

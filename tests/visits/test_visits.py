@@ -299,6 +299,12 @@ def test_a_supervisor_sees_overdue_visits_by_officer(client, people):
     assert by_officer == {"om.one": ["Ash", "Birch"], "om.two": ["Cedar"]}
     assert page.context["total"] == 3
     assert "the oldest by 61 days" in page.content.decode()
+    from whereabouts.access.models import AuditEntry, AuditListing
+
+    entry = AuditEntry.objects.filter(what__startswith="viewed the overdue home visits").get()
+    shown = {v.person.pk for b in page.context["backlog"] for v in b.visits}
+    assert set(AuditListing.objects.filter(entry=entry).values_list("person_id", flat=True)) \
+        == shown
 
 
 @pytest.mark.parametrize(("role", "status"), [

@@ -43,7 +43,8 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
     lists = transfers.force_transfers(force, as_at)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                  what=f"viewed the transfers ({len(lists['incoming'])} in, "
-                      f"{len(lists['outgoing'])} out waiting)")
+                      f"{len(lists['outgoing'])} out waiting)",
+                 listed=sorted({t.person_id for rows in lists.values() for t in rows}))
     return render(request, "web/transfers.html", {
         **lists, "as_at": as_at, "manage": policy.may(request.user, "transfers.manage")})
 
@@ -137,7 +138,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     leads = inbox_service.leads_for_owner(request.user, as_at)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                  what=f"viewed the inbox of circulations from other forces "
-                      f"({len(items)} {'waiting' if waiting else 'active'}), page {page.number}")
+                      f"({len(items)} {'waiting' if waiting else 'active'}), page {page.number}",
+                 listed=sorted({c.person_id for c in page} | {lead.person.pk for lead in leads}))
     return render(request, "web/inbox.html", {"page": page, "waiting": waiting,
                                               "leads": leads, "as_at": as_at})
 

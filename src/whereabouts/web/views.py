@@ -239,7 +239,8 @@ def overdue_visits(request: HttpRequest) -> HttpResponse:
     backlog = overdue_by_officer(policy.visible_people(request.user), as_at)
     total = sum(len(b.visits) for b in backlog)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                 what=f"viewed the overdue home visits by officer ({total} overdue)")
+                 what=f"viewed the overdue home visits by officer ({total} overdue)",
+                 listed=[v.person.pk for b in backlog for v in b.visits])
     return render(request, "web/overdue_visits.html", {
         "backlog": backlog, "total": total, "as_at": as_at,
         "may_set_policy": policy.may(request.user, "visits.policy")})
