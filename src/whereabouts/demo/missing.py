@@ -110,10 +110,13 @@ SINCE_IN_YEAR_FORCES = frozenset({"west-midlands"})
 
 def _years_for(slug: str, count: int, rng: random.Random) -> list[int]:
     """Years the episodes began, by force, meeting the scenario's constraints."""
-    recent = list(range(2007, 2017))
-    weights = [1 + (y - 2007) * 0.25 for y in recent]
+    # The rest begin from 2008: one begun in 2007 may have been last seen at home before
+    # 2007-09-30, and then a second person would be missing for more than 10 years (the
+    # issue's example has one in the West Midlands, the 2006 episode).
+    recent = list(range(2008, 2017))
+    weights = [1 + (y - 2008) * 0.25 for y in recent]
     if slug == "west-midlands":
-        # 1 in 2006 (the earliest), 5 in 2017, the rest 2007-2016.
+        # 1 in 2006 (the earliest), 5 in 2017, the rest 2008-2016.
         return [2006] + [2017] * 5 + rng.choices(recent, weights, k=count - 6)
     if slug == "west-mercia":
         return [2006] + rng.choices(recent + [2017], k=count - 1)
