@@ -105,6 +105,9 @@ PERIODIC = {"kind": "notification.periodic", "notified_on": TODAY.isoformat(),
             "line1": "1 High Street", "town": "Walsall", "postcode": "WS1 1AA"}
 VISIT = {"kind": "visit", "visited_on": TODAY.isoformat(), "outcome": "seen_at_home"}
 REASON = {"X-Reason-For-Access": "sighting; seen in Walsall by PC 123"}
+CHECK = {"opened_on": TODAY.isoformat(), "reason": "no_longer_living_there"}
+MISSING = {"recorded_on": TODAY.isoformat(), "missing_since": "2024-05-20", "risk": "high",
+           "basis": "Not at the notified address; not known at the hostels"}
 
 #: URL name -> (sample arguments, method, JSON body, headers, expected status per role).
 #: Refused by scope (the role may not) is 403; a person the user may not open is 404.
@@ -140,6 +143,15 @@ API_MATRIX: dict[str, tuple[str, str, Any, dict[str, str], dict[str, int]]] = {
         403, **API_CASEWORK, analyst=200, foi_officer=200)),
     "api:shared": ("", "get", None, {}, api_row(403, partner=200)),
     "api:shared-person": ("mine", "get", None, {}, api_row(403, partner=200)),
+    # Last: the supervisor's step records the person as missing.
+    "api:person-steps": ("mine", "get", None, {}, api_row(403, **API_CASEWORK)),
+    "api:person-steps@theirs": ("theirs", "get", None, REASON, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404)),  # a reason: look only
+    "api:person-step": ("mine,check", "post", CHECK, {}, api_row(403, **API_RECORDING)),
+    "api:person-step@missing": ("mine,missing", "post", MISSING, {}, api_row(
+        403, offender_manager=404, supervisor=201, senior_officer=404)),  # a supervisor's step
+    "api:person-step@theirs": ("theirs,check", "post", CHECK, REASON, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404)),
 }
 
 
@@ -233,7 +245,10 @@ def test_each_api_endpoint_answers_each_role_as_the_matrix_says(client, world, r
     visit2 = services.event_record(person_id=mine, kind="visit", effective_date=TODAY,
                                    today=TODAY, recorded_by=world["users"]["offender_manager"],
                                    source="test", details={"outcome": "seen_at_home"})
-    args = world["args"] | {"mine,visit2": [mine, visit2.pk], "nowhere": ["nowhere"]}
+    theirs = world["args"]["theirs"][0]
+    args = world["args"] | {"mine,visit2": [mine, visit2.pk], "nowhere": ["nowhere"],
+                            "mine,check": [mine, "check"], "mine,missing": [mine, "missing"],
+                            "theirs,check": [theirs, "check"]}
     headers: dict[str, str] = {}
     if role != "anonymous":
         secret = tokens.PREFIX + f"matrix-{role}"

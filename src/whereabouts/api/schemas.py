@@ -262,3 +262,30 @@ class FiguresParams(Schema):
                                         description="Start of the period (default 1 January)")
     region: Text = Field("", max_length=60, description="One region; default every force")
     force: Text = Field("", max_length=40, description="One force's slug")
+
+
+# -- the steps of the person page ------------------------------------------------------------
+class StepFieldOut(Schema):
+    name: str
+    label: str
+    type: Literal["date", "choice", "choices", "boolean", "integer", "text"]
+    required: bool
+    choices: list[str] | None = Field(description="The values allowed, for a choice")
+    help: str
+
+
+class StepOut(Schema):
+    """A step the person page offers: its fields, and the ledger entry it writes (if one)."""
+
+    slug: str
+    title: str
+    group: str = Field(description="'record' (notifications, risk, ...) or 'missing' (the "
+                                   "missing path, breaches)")
+    writes: str = Field(description="The kind of ledger entry it writes and can correct, or ''")
+    fields: list[StepFieldOut]
+
+
+class StepDoneOut(Schema):
+    step: str
+    done: str
+    entries: list[EventOut] = Field(description="The ledger entries the step wrote")
