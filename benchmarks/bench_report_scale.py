@@ -58,7 +58,7 @@ def _rows(size: int, seed: int = 2017, direct: bool = False):  # type: ignore[no
         force = rng.choices(slugs, weights)[0]
         dob = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(50 * 365))
         people.append((pid, f"S-{pid:08d}", "Synthetic", "Person", dob, "M", "", "", "", "",
-                       now, force))
+                       now, force, "1", dt.date(2027, 1, 1)))
         relevant = dt.date(1997, 9, 1) + dt.timedelta(days=rng.randrange(20 * 365))
         kind, months = rng.choices(
             [("caution", None), ("imprisonment", 6), ("imprisonment", 24),
@@ -123,7 +123,8 @@ def _load(size: int, direct: bool) -> dict[str, float]:
     people, events, disposals, periods = _rows(size, direct=direct)
     generated = time.perf_counter() - started
     p_cols = ("id, reference, family_name, given_names, date_of_birth, sex, pnc_id, "
-              "cro_number, ni_number, passport_number, created_at, force_id")
+              "cro_number, ni_number, passport_number, created_at, force_id, retention_group, "
+              "next_review")
     e_cols = "id, person_id, kind, effective_date, details, recorded_at, source, reason"
     d_cols = ("person_id, relevant_date, offence, court, kind, months, event_id, life, "
               "restriction_order, suspended")
@@ -144,7 +145,7 @@ def _load(size: int, direct: bool) -> dict[str, float]:
                             f"(SELECT MAX(id) FROM {table}))")
         else:
             cursor.executemany(f"INSERT INTO register_person ({p_cols}) VALUES "
-                               f"({', '.join(['%s'] * 12)})", people)
+                               f"({', '.join(['%s'] * 14)})", people)
             cursor.executemany(f"INSERT INTO register_event ({e_cols}) VALUES "
                                "(%s, %s, %s, %s, %s, '2017-11-06 12:00:00', 'bench', '')",
                                events)
@@ -231,8 +232,11 @@ def main() -> int:
                            WHEREABOUTS_CONN_MAX_AGE="0")
             extra = ["--direct-periods"] if args.direct_periods else []
             out = subprocess.run([sys.executable, __file__, "--child", str(size), "--repeat",
-                                  str(args.repeat), *extra], env=env, check=True,
+                                  str(args.repeat), *extra], env=env,
                                  capture_output=True, text=True)
+            if out.returncode:
+                sys.stderr.write(out.stderr)
+                return out.returncode
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"  {r['size']:>9,} people, {r['events']:>10,} entries, {r['period_rows']:>10,} "
               f"periods: load {r['load_s']:6.1f} s, periods {r['periods_s']:7.1f} s; figures "

@@ -118,6 +118,19 @@ def _transfer(actor: AbstractBaseUser, transfer_id: int, side: str) -> Transfer:
     return transfer
 
 
+def pending_transfer_for(actor: AbstractBaseUser, transfer_id: int, side: str
+                         ) -> Transfer | None:
+    """A pending transfer that ``actor`` manages on ``side`` ("to" or "from"), for a page to
+    show; ``None`` for one that is not theirs, not waiting, or not there."""
+    profile = policy.profile_of(actor)
+    transfer = (Transfer.objects.select_related("person", "from_force", "to_force")
+                .filter(pk=transfer_id, state=TransferState.PENDING).first())
+    if (transfer is None or profile is None or not policy.may(actor, "transfers.manage")
+            or getattr(transfer, f"{side}_force_id") != profile.force_id):
+        return None
+    return transfer
+
+
 @transaction.atomic
 def accept_transfer(*, transfer_id: int, offender_manager: str, actor: AbstractBaseUser,
                     today: dt.date, note: str = "") -> Transfer:

@@ -69,11 +69,9 @@ class CancelForm(forms.Form):
 
 
 def _pending(request: HttpRequest, transfer_id: int, side: str) -> Transfer:
-    force = _force(request)
-    transfer = (Transfer.objects.select_related("person", "from_force", "to_force")
-                .filter(pk=transfer_id, state="pending").first())
-    if (transfer is None or not policy.may(request.user, "transfers.manage")
-            or getattr(transfer, f"{side}_force_id") != force):
+    _force(request)
+    transfer = transfers.pending_transfer_for(request.user, transfer_id, side)
+    if transfer is None:
         raise Http404
     return transfer
 
