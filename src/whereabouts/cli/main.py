@@ -52,6 +52,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     visits = run_visit_sweep(as_at)
     print(f"Visits: {visits.people} people visited, {visits.overdue} overdue; "
           f"{visits.tasks_opened} visit tasks opened, {visits.tasks_closed} closed.")
+    from whereabouts.risk.sweep import run_arms_sweep
+
+    arms = run_arms_sweep(as_at)
+    print(f"ARMS: {arms.overdue} assessments overdue; {arms.tasks_opened} tasks opened, "
+          f"{arms.tasks_closed} closed.")
     from whereabouts.compliance.periods import refresh_status_periods
 
     people = refresh_status_periods()
