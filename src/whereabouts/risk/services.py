@@ -202,6 +202,7 @@ def record_order(*, person_id: int, order_type: str, made_on: dt.date | str, ref
     person = person_to_record(actor, person_id, "orders.record")
     made = parse_date(made_on, "made_on")
     reference = _text(reference, "reference", max_length=40)
+    court = _text(court, "court")
     if any(reference_key(o.reference) == reference_key(reference)
            for o in person_orders(person)):
         raise InvalidInput("reference", f"{reference!r} is already recorded for this person")
@@ -291,6 +292,8 @@ def record_arms(*, person_id: int, assessed_on: dt.date | str, assessor: str,
     from .sweep import run_arms_sweep
 
     person = person_to_record(actor, person_id, "risk.record")
+    assessor = _text(assessor, "assessor")
+    priorities = _text(priorities, "priorities", max_length=4000)
     when = parse_date(assessed_on, "assessed_on")
     due = parse_date(next_due, "next_due")
     if due <= when:
