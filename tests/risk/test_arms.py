@@ -97,3 +97,9 @@ def test_the_person_page_and_the_officers_list_show_the_overdue_assessment(clien
     assert "the arms assessment due by 31 may 2024 has not been recorded" in mine
     timeline = client.get(reverse("timeline", args=[person.pk]) + "?kind=risk")
     assert "ARMS assessment" in timeline.content.decode()
+
+
+def test_no_actuarial_scorer_is_shipped_until_its_rules_are_verified():
+    from whereabouts.risk.actuarial import SCORERS
+
+    assert SCORERS == {}

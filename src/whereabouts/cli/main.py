@@ -81,6 +81,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.exchange import stage_cross_force
 
         stage_cross_force()
+    from whereabouts.risk.models import MappaMeeting
+
+    if not MappaMeeting.objects.exists():  # a kept demo has them already
+        from whereabouts.demo.risk import stage_risk
+
+        stage_risk()
     print(report.summary())
     if args.build_only:
         return 0
