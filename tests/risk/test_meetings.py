@@ -169,3 +169,15 @@ def test_a_meeting_is_recorded_through_the_form_and_shows_on_the_person_page(cli
     assert "level 2, chaired by DI Grey" in page and "Check the tenancy" in page
     timeline = client.get(reverse("timeline", args=[world["person"].pk]) + "?kind=risk")
     assert "MAPPA meeting" in timeline.content.decode()
+
+
+def test_erasing_a_disposed_record_takes_its_meetings_attendees_and_actions(world):
+    from django.db import connection
+
+    from whereabouts.retention.services import _delete_everything_about
+
+    held = meeting(world)
+    _delete_everything_about(world["person"].pk)
+    connection.check_constraints()  # the deferred foreign keys, checked now
+    assert not MappaMeeting.objects.filter(pk=held.pk).exists()
+    assert not MappaAction.objects.exists()

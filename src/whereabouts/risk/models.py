@@ -54,6 +54,9 @@ class MappaMeeting(models.Model):
 class MeetingAttendee(models.Model):
     meeting = models.ForeignKey(MappaMeeting, on_delete=models.PROTECT,
                                 related_name="attendees")
+    # The person again, so that erasing a record (``retention``) finds every row about them.
+    person = models.ForeignKey("register.Person", on_delete=models.PROTECT,
+                               related_name="mappa_attendances")
     agency = models.CharField(max_length=30, choices=list(MAPPA_AGENCIES.items()))
     name = models.CharField(max_length=150)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

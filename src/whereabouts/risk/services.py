@@ -104,7 +104,8 @@ def record_meeting(*, person_id: int, held_on: dt.date | str, level: str, chair:
         person=person, held_on=held, level=level, chair=chair, decisions=decisions,
         recorded_by=actor, recorded_at=timezone.now())
     MeetingAttendee.objects.bulk_create(
-        MeetingAttendee(meeting=meeting, agency=a, name=name, user=u) for a, name, u in people)
+        MeetingAttendee(meeting=meeting, person=person, agency=a, name=name, user=u)
+        for a, name, u in people)
     MappaAction.objects.bulk_create(
         MappaAction(meeting=meeting, person=person, description=d, owner_agency=a, owner=o,
                     due_on=due) for d, a, o, due in todo)
