@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whereabouts.missing",
     "whereabouts.retention",
     "whereabouts.visits",
+    "whereabouts.risk",
     "whereabouts.web",
     "whereabouts.api",
 ]

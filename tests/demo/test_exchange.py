@@ -14,6 +14,7 @@ from whereabouts.access.models import AuditEntry
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import build_demo, reset_database
 from whereabouts.demo.exchange import stage_cross_force
+from whereabouts.demo.risk import stage_risk
 from whereabouts.missing import inbox
 from whereabouts.register import transfers
 from whereabouts.register.models import CirculationReceipt, Event, Transfer
@@ -27,7 +28,8 @@ def staged(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         build_demo(seed=2017, scale=0.01, fresh=True, progress=lambda *_: None)
         before = registered_by_force(FOI_DATE)
         staged = stage_cross_force(progress=lambda *_: None)
-    yield {**staged, "before": before}
+        risk = stage_risk(progress=lambda *_: None)
+    yield {**staged, "before": before, "risk": risk}
     with django_db_blocker.unblock():
         reset_database(progress=lambda *_: None)  # leave an empty register behind
 
@@ -98,3 +100,22 @@ def test_the_demo_supervisors_see_it_in_their_pages(staged, db, client, settings
     client.force_login(users["supervisor.demo"])
     home = client.get(reverse("home")).content.decode()
     assert "overdue for acceptance" in home
+
+
+def test_the_demo_shows_a_mapp_meeting_its_actions_an_order_and_an_overdue_arms(staged, db,
+                                                                             client):
+    from django.contrib.auth import get_user_model
+
+    risk = staged["risk"]
+    users = get_user_model().objects.in_bulk(["om.demo", "partner.demo"], field_name="username")
+    with override_settings(WHEREABOUTS_TODAY=SCENARIO_TODAY.isoformat()):
+        client.force_login(users["om.demo"])
+        mine = client.get(reverse("mappa-mine")).content.decode()
+        assert "Unannounced home visit" in mine and 'id="actions-overdue">1<' in mine
+        assert risk["lapsed"].reference in mine  # the ARMS assessment overdue
+        page = client.get(reverse("person", args=[risk["ordered"].pk])).content.decode()
+        assert "SHPO/WM/16/0042" in page and "No work with children" in page
+        client.force_login(users["partner.demo"])
+        seen = client.get(reverse("mappa-mine")).content.decode()
+        assert "Remain at MAPPA level 2" in seen and "Confirm the licence conditions" in seen
+        assert "Unannounced home visit" not in seen

@@ -38,3 +38,34 @@ def test_the_person_page_flags_late_travel(client: Any, make_person, officer, se
     client.force_login(officer)
     page = client.get(reverse("person", args=[person.pk])).content.decode()
     assert "Notified late</strong> 3 days ahead (at least 7 required)" in page
+
+
+def test_the_checks_and_whether_the_country_was_informed_are_recorded_and_shown(
+        client: Any, make_person, officer, settings):
+    settings.WHEREABOUTS_TODAY = TODAY.isoformat()
+    person = make_person()
+    recording.record_travel(person_id=person.pk, notified_on="2024-05-01",
+                            departure_date="2024-05-20", destination="Spain", actor=officer,
+                            today=TODAY, itinerary="Malaga 20-27 May, Hotel Sol",
+                            checks_done="Booking confirmed with the airline",
+                            country_informed="yes", country_informed_on="2024-05-03")
+    (notice,) = travel_notices(live_events(person))
+    assert notice.country_informed == "yes" and notice.country_informed_on.day == 3
+    client.force_login(officer)
+    page = client.get(reverse("person", args=[person.pk])).content.decode()
+    assert "Country informed 3 May 2024" in page and "Checks: Booking confirmed" in page
+
+
+@pytest.mark.parametrize(("informed", "on", "field"), [
+    pytest.param("no", "2024-05-03", "country_informed", id="a date but not informed"),
+    pytest.param("yes", "2024-04-30", "country_informed_on", id="informed before notice"),
+])
+def test_a_date_the_country_was_informed_must_fit(make_person, officer, informed, on, field):
+    from whereabouts.register.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as err:
+        recording.record_travel(person_id=make_person().pk, notified_on="2024-05-01",
+                                departure_date="2024-05-20", destination="Spain",
+                                actor=officer, today=TODAY, country_informed=informed,
+                                country_informed_on=on)
+    assert err.value.field == field

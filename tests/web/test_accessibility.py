@@ -151,6 +151,10 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         (f"/people/{pid}/do/visit-plan/", "visit plan form"),
         (f"/people/{pid}/do/mappa/", "MAPPA form"),
         (f"/people/{pid}/timeline/?kind=risk", "risk and MAPPA on the timeline"),
+        (f"/people/{pid}/do/mappa-meeting/", "MAPP meeting form"),
+        (f"/people/{pid}/do/order/", "SHPO or SRO form"),
+        (f"/people/{pid}/do/arms/", "ARMS assessment form"),
+        ("/mappa/", "MAPPA actions"),
     ]:
         check(path, name)
     page.goto(f"{base}/people/{pid}/do/review/")
@@ -164,7 +168,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
                                           (f"/users/{scene['supervisor'].pk}/reset-password/",
                                            "reset a password")]),
                             ("housing.wm", [("/shared/", "shared with us"),
-                                            (f"/shared/{pid}/", "a shared person")])):
+                                            (f"/shared/{pid}/", "a shared person"),
+                                            ("/mappa/", "MAPPA meetings attended")])):
         page.get_by_role("button", name="Sign out", exact=True).click()
         sign_in(page, base, username)
         for path, name in pages:

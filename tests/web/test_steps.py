@@ -66,6 +66,9 @@ WHO_MAY_OPEN = {
     "breach": {"offender_manager", "supervisor"},
     "warrant": {"offender_manager", "supervisor"},
     "breach-outcome": {"offender_manager", "supervisor"},
+    "mappa-meeting": CASEWORK, "arms": CASEWORK, "order": CASEWORK,
+    "order-vary": CASEWORK, "order-discharge": CASEWORK,
+    "order-breach": {"offender_manager", "supervisor"},  # as for any breach
 }
 ROLES = ("offender_manager", "supervisor", "senior_officer", "analyst", "partner", "auditor",
          "administrator", "other_force_supervisor", "no_role")
@@ -232,7 +235,9 @@ def test_the_person_page_offers_only_the_steps_that_fit_where_they_stand(client,
 
     recording = {slug for slug, step in STEPS.items() if step.group == "record"}
     html = client.get(reverse("person", args=[person.pk])).content.decode()
-    assert all(f'id="step-{slug}"' in html for slug in recording)  # always offered
+    on_an_order = {"order-vary", "order-discharge", "order-breach"}
+    assert all(f'id="step-{slug}"' in html for slug in recording - on_an_order)
+    assert not any(f'id="step-{slug}"' in html for slug in on_an_order)  # no order yet
     assert offered() == {"check", "missing", "breach"}
     services.open_whereabouts_check(person_id=person.pk, opened_on="2024-05-01",
                                     reason="returned_mail", actor=users["supervisor"],

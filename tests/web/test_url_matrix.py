@@ -91,6 +91,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "inbox": ("", row(404, **CASEWORK)),
     "inbox-item": ("circulated", row(404, **CASEWORK)),
     "inbox-acknowledge": ("circulated", row(405)),  # POST only
+    "mappa-mine": ("", row(404, **CASEWORK, partner=200)),
+    "mappa-action-done": ("user", row(405)),  # POST only
 }
 
 

@@ -31,10 +31,16 @@ PERMISSIONS: dict[str, str] = {
                       "of missing people from every force (the inbox)",
     "transfers.manage": "Accept a transfer into their force (assigning an offender manager), "
                         "open or cancel one out of it",
-    "risk.record": "Record the risk of serious harm level and the visits set in the risk "
-                   "management plan, for people of their own force",
+    "risk.record": "Record the risk of serious harm level, ARMS assessments and the visits set "
+                   "in the risk management plan, for people of their own force",
     "mappa.record": "Record the MAPPA category and level decided for a person of their own "
                     "force",
+    "mappa.meeting": "Record a MAPP meeting (attendees, decisions, actions) for a person of "
+                     "their own force, and mark its actions done",
+    "mappa.actions": "See the MAPPA actions they own (overdue flagged) and mark them done",
+    "mappa.attended": "See the MAPP meetings they attended (partner agencies)",
+    "orders.record": "Record Sexual Harm Prevention Orders and Sexual Risk Orders, their "
+                     "variations and discharge, for people of their own force",
     "visits.backlog": "See the force's overdue home visits by officer",
     "visits.policy": "Choose the force's visit policy (preset and default intervals)",
     "share.create": "Share a person with a partner agency, for a period and a purpose",
@@ -53,7 +59,7 @@ PERMISSIONS: dict[str, str] = {
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
                        "people.caseload", "people.search", "missing.board", "figures.view",
-                       "transfers.view"})
+                       "transfers.view", "mappa.meeting", "mappa.actions", "orders.record"})
 
 #: Role value (``access.models.Role``) -> the permissions it holds. Nothing is implied: a
 #: role not listed, or a user without a role, holds nothing.
@@ -67,7 +73,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),
     "analyst": frozenset({"figures.view"}),
     "foi_officer": frozenset({"figures.view", "foi.answer"}),
-    "partner": frozenset({"shared.open"}),
+    "partner": frozenset({"shared.open", "mappa.actions", "mappa.attended"}),
     "auditor": frozenset({"audit.view", "retention.review", "subject_access.export"}),
     "administrator": frozenset({"users.manage"}),
 }

@@ -52,6 +52,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     visits = run_visit_sweep(as_at)
     print(f"Visits: {visits.people} people visited, {visits.overdue} overdue; "
           f"{visits.tasks_opened} visit tasks opened, {visits.tasks_closed} closed.")
+    from whereabouts.risk.sweep import run_arms_sweep
+
+    arms = run_arms_sweep(as_at)
+    print(f"ARMS: {arms.overdue} assessments overdue; {arms.tasks_opened} tasks opened, "
+          f"{arms.tasks_closed} closed.")
     from whereabouts.compliance.periods import refresh_status_periods
 
     people = refresh_status_periods()
@@ -76,6 +81,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.exchange import stage_cross_force
 
         stage_cross_force()
+    from whereabouts.risk.models import MappaMeeting
+
+    if not MappaMeeting.objects.exists():  # a kept demo has them already
+        from whereabouts.demo.risk import stage_risk
+
+        stage_risk()
     print(report.summary())
     if args.build_only:
         return 0

@@ -120,8 +120,13 @@ def record_breach(
     today: dt.date,
     note: str = "",
     failed_from: dt.date | str | None = None,
+    order: str = "",
 ) -> Event:
     """Record a breach of the notification requirements as a crime under investigation.
+
+    ``offence`` ``breach_of_order`` is a breach of a SHPO or SRO, and ``order`` names the
+    order's reference (``risk.orders.record_order_breach`` checks the order exists); it is
+    counted and followed (warrant, outcome) like any other breach.
 
     ``offence`` is ``fail_to_comply`` (s.91(1)(a)) or ``false_information`` (s.91(1)(b));
     ``what`` says which requirement was breached; ``recorded_on`` is the day it was recorded;
@@ -146,7 +151,10 @@ def record_breach(
         "what": _text(what, "what"),
         "failed_from": began.isoformat() if began else None,
         "note": _text(note, "note", required=False, max_length=NOTE_LENGTH),
+        "order": _text(order, "order", required=False, max_length=REFERENCE_LENGTH) or None,
     }
+    if (details["offence"] == "breach_of_order") != bool(details["order"]):
+        raise InvalidInput("order", "is required for, and only for, a breach of an order")
     earlier = find_breach(person_breaches(person), details["crime_reference"])
     if earlier is not None:
         raise InvalidInput("crime_reference",

@@ -54,7 +54,8 @@ class Breach(NamedTuple):
     """One breach of the notification requirements, as the ledger now tells it."""
 
     recorded_on: dt.date
-    offence: str  # "fail_to_comply" (s.91(1)(a)) or "false_information" (s.91(1)(b))
+    offence: str  # "fail_to_comply" (s.91(1)(a)), "false_information" (s.91(1)(b)) or
+    #               "breach_of_order" (a SHPO or SRO)
     crime_reference: str
     what: str
     warrant_status: str = ""  # "" when no warrant has been applied for
@@ -63,6 +64,7 @@ class Breach(NamedTuple):
     outcome: str = ""
     outcome_on: dt.date | None = None
     failed_from: dt.date | None = None  # s.91(3): the first day of the failure, if known
+    order: str = ""  # a breach of a SHPO or SRO ("breach_of_order"): the order's reference
 
     @property
     def open(self) -> bool:
@@ -94,6 +96,7 @@ def breaches_from(entries: Iterable[tuple[str, dt.date, dict[str, Any]]]) -> lis
                 what=details.get("what", ""),
                 failed_from=(dt.date.fromisoformat(details["failed_from"])
                              if details.get("failed_from") else None),
+                order=details.get("order", ""),
             )
         elif kind == BREACH_WARRANT and key in breaches:
             breach = breaches[key]

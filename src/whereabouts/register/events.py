@@ -52,7 +52,12 @@ HOW_FOUND = ("arrest", "voluntary_attendance", "found_abroad_and_returned", "fou
 LOCATE_OUTCOMES = ("arrested", "charged", "cautioned", "notified_and_compliant",
                    "no_further_action", "deceased")
 #: s.91(1)(a) failing without reasonable excuse to comply; s.91(1)(b) knowingly false information.
-BREACH_OFFENCES = ("fail_to_comply", "false_information")
+#: ``breach_of_order``: a breach of a SHPO or SRO (``order`` names the order's reference).
+BREACH_OFFENCES = ("fail_to_comply", "false_information", "breach_of_order")
+#: Sexual Harm Prevention Orders and Sexual Risk Orders, and their interim forms.
+ORDER_TYPES = ("shpo", "interim_shpo", "sro", "interim_sro")
+#: Whether the destination country was told of a notified journey.
+COUNTRY_INFORMED = ("yes", "no")
 WARRANT_STATUSES = ("applied", "issued", "executed", "withdrawn", "refused")
 BREACH_OUTCOMES = ("charged", "cautioned", "no_further_action", "reasonable_excuse_accepted",
                    "convicted", "acquitted")
@@ -74,6 +79,12 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "return_date": Field(dt.date),
         "destination": Field(str, True),
         "station": Field(str),
+        # The itinerary (places and dates), the checks done on it, and whether the
+        # destination country was informed (and when).
+        "itinerary": Field(str),
+        "checks_done": Field(str),
+        "country_informed": Field(str, False, COUNTRY_INFORMED),
+        "country_informed_on": Field(dt.date),
     },
     EventKind.NOTIFICATION_HOUSEHOLD: {"start_date": Field(dt.date, True), "station": Field(str)},
     # Financial and document details are held on ViSOR, not here (APP): we record that they
@@ -110,6 +121,50 @@ SCHEMAS: dict[str, dict[str, Field]] = {
     EventKind.MAPPA: {
         "category": Field(str, True, MAPPA_CATEGORIES),
         "level": Field(str, True, MAPPA_LEVELS),
+        "note": Field(str),
+    },
+    # A MAPP meeting: the row in ``risk.MappaMeeting`` holds the attendees and the actions;
+    # the entry puts it on the timeline with a summary.
+    EventKind.MAPPA_MEETING: {
+        "meeting": Field(int, True, minimum=1, maximum=2**62),
+        "level": Field(str, True, MAPPA_LEVELS),
+        "chair": Field(str, True),
+        "attendees": Field(str),
+        "decisions": Field(str),
+        "actions": Field(int, maximum=100),
+    },
+    # An ARMS assessment as recorded: the factors in the assessor's words (one per line), the
+    # priorities for the plan, and when the next is due. ARMS gives no score.
+    EventKind.ARMS_ASSESSMENT: {
+        "assessor": Field(str, True),
+        "risk_factors": Field(str),
+        "protective_factors": Field(str),
+        "priorities": Field(str, True),
+        "next_due": Field(dt.date, True),
+        "note": Field(str),
+    },
+    # A SHPO or SRO: prohibitions one per line; an end date, or indefinite (until further
+    # order). A variation replaces what it names; a discharge ends the order that day.
+    EventKind.ORDER_MADE: {
+        "order_type": Field(str, True, ORDER_TYPES),
+        "reference": Field(str, True),
+        "court": Field(str, True),
+        "prohibitions": Field(str, True),
+        "end_date": Field(dt.date),
+        "indefinite": Field(bool),
+        "note": Field(str),
+    },
+    EventKind.ORDER_VARIED: {
+        "reference": Field(str, True),
+        "court": Field(str),
+        "prohibitions": Field(str),
+        "end_date": Field(dt.date),
+        "indefinite": Field(bool),
+        "note": Field(str),
+    },
+    EventKind.ORDER_DISCHARGED: {
+        "reference": Field(str, True),
+        "court": Field(str),
         "note": Field(str),
     },
     EventKind.DEATH: {"note": Field(str)},
@@ -177,6 +232,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         # while it lasts; one prosecution per failure.
         "failed_from": Field(dt.date),
         "note": Field(str),
+        # A breach of a SHPO or SRO (offence ``breach_of_order``): the order's reference.
+        "order": Field(str),
     },
     EventKind.BREACH_WARRANT: {
         "crime_reference": Field(str, True),

@@ -113,8 +113,12 @@ def record_notification(
 def record_travel(*, person_id: int, notified_on: dt.date | str, departure_date: dt.date | str,
                   destination: str, actor: AbstractBaseUser, today: dt.date,
                   return_date: dt.date | str | None = None, station: str = "",
+                  itinerary: str = "", checks_done: str = "", country_informed: str = "",
+                  country_informed_on: dt.date | str | None = None,
                   supersedes: int | None = None, reason: str = "") -> Event:
-    """Notice of travel outside the United Kingdom (s.86 and the 2012 Regulations)."""
+    """Notice of travel outside the United Kingdom (s.86 and the 2012 Regulations), with the
+    itinerary, the checks done on it and whether (and when) the destination country was
+    informed."""
     person = _person(actor, person_id)
     _old(person, supersedes, (EventKind.NOTIFICATION_TRAVEL,))
     notified = parse_date(notified_on, "notified_on")
@@ -124,12 +128,22 @@ def record_travel(*, person_id: int, notified_on: dt.date | str, departure_date:
         raise InvalidInput("departure_date", f"{leaving} is before the notice was given")
     if back is not None and back < leaving:
         raise InvalidInput("return_date", f"{back} is before the departure ({leaving})")
+    informed_on = (parse_date(country_informed_on, "country_informed_on")
+                   if country_informed_on else None)
+    if informed_on is not None and country_informed != "yes":
+        raise InvalidInput("country_informed", "must be yes when the date it was informed "
+                                               "is given")
+    if informed_on is not None and informed_on < notified:
+        raise InvalidInput("country_informed_on", f"{informed_on} is before the notice was "
+                                                  f"given ({notified})")
     return _record(
         "notified_on",
         person_id=person.pk, kind=EventKind.NOTIFICATION_TRAVEL, effective_date=notified,
         today=today, recorded_by=actor, source="web",
         details={"departure_date": leaving, "return_date": back, "destination": destination,
-                 "station": station}, supersedes=supersedes, reason=reason)
+                 "station": station, "itinerary": itinerary, "checks_done": checks_done,
+                 "country_informed": country_informed, "country_informed_on": informed_on},
+        supersedes=supersedes, reason=reason)
 
 
 #: Where someone went or came back from, and the name of the place in the entry's details.

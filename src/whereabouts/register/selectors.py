@@ -205,6 +205,10 @@ class TravelNotice:
     departure_date: dt.date
     return_date: dt.date | None
     destination: str
+    itinerary: str = ""
+    checks_done: str = ""
+    country_informed: str = ""  # "yes", "no" or "" (not recorded)
+    country_informed_on: dt.date | None = None
 
     @property
     def days_ahead(self) -> int:
@@ -223,8 +227,11 @@ def travel_notices(events: Sequence[Event]) -> list[TravelNotice]:
     for event in events:
         if event.kind == EventKind.NOTIFICATION_TRAVEL:
             back = event.details.get("return_date")
+            informed = event.details.get("country_informed_on")
             notices.append(TravelNotice(
                 event.effective_date, dt.date.fromisoformat(event.details["departure_date"]),
                 dt.date.fromisoformat(back) if back else None,
-                event.details.get("destination", "")))
+                event.details.get("destination", ""), event.details.get("itinerary", ""),
+                event.details.get("checks_done", ""), event.details.get("country_informed", ""),
+                dt.date.fromisoformat(informed) if informed else None))
     return sorted(notices, key=lambda n: (n.notified_on, n.departure_date), reverse=True)

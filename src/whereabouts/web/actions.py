@@ -41,8 +41,10 @@ from whereabouts.register.events import (
     WARRANT_STATUSES,
 )
 from whereabouts.register.models import EventKind, Person
+from whereabouts.risk import services as risk
 from whereabouts.visits import services as visits
 
+from . import risk_forms
 from .forms import DateField
 
 
@@ -243,7 +245,8 @@ OFFENCE_LABELS = {
 class BreachForm(StepForm):
     recorded_on = DateField(label="Date the breach was recorded")
     offence = forms.ChoiceField(label="Offence", widget=forms.RadioSelect,
-                                choices=[(o, OFFENCE_LABELS[o]) for o in BREACH_OFFENCES])
+                                choices=[(o, OFFENCE_LABELS[o]) for o in BREACH_OFFENCES
+                                         if o in OFFENCE_LABELS])
     crime_reference = _text("Crime reference")
     what = _text("What was breached", help_text="For example: the annual notification due by "
                                                 "1 March 2017 was not made.")
@@ -319,6 +322,14 @@ class TravelForm(StepForm):
     return_date = DateField(label="Date of return", required=False)
     destination = _text("Destination", help_text="Country, and the first place of stay.")
     station = _text("Police station", required=False)
+    itinerary = _text("Itinerary", required=False, long=True,
+                      help_text="Places and dates of stay, carriers and flight numbers.")
+    checks_done = _text("Checks done", required=False, long=True,
+                        help_text="For example: booking confirmed with the carrier; PNC.")
+    country_informed = forms.ChoiceField(
+        label="Was the destination country informed?", required=False,
+        widget=forms.RadioSelect, choices=[("yes", "Yes"), ("no", "No")])
+    country_informed_on = DateField(label="Date the country was informed", required=False)
 
 
 class IdentityForm(StepForm):
@@ -384,7 +395,7 @@ class Step:
     roles: tuple[str, ...]
     done: str
     when: str  # "always", "no_check_or_episode", "open_check", "no_episode", "open_episode",
-    #            "has_episode", "has_breach"
+    #            "has_episode", "has_breach", "has_order"
     kind: str = ""  # the ledger entry it writes, for a step that can correct one
     group: str = "missing"  # "record" steps are listed apart from the missing path
     initial: Callable[[Person], dict[str, Any]] | None = None  # the form's starting values
@@ -424,6 +435,25 @@ STEPS: dict[str, Step] = {s.slug: s for s in (
     Step("mappa", "Record the MAPPA category and level", MappaForm, visits.record_mappa,
          permissions.roles_with("mappa.record"), "MAPPA category and level recorded", "always",
          group="record"),
+    Step("mappa-meeting", "Record a MAPP meeting", risk_forms._meeting_form_class(),
+         risk_forms.record_meeting_from_form, permissions.roles_with("mappa.meeting"),
+         "MAPP meeting recorded; its actions are on their owners' lists", "always",
+         group="record"),
+    Step("arms", "Record an ARMS assessment", risk_forms.arms_form_class(), risk.record_arms,
+         permissions.roles_with("risk.record"), "ARMS assessment recorded", "always",
+         group="record"),
+    Step("order", "Record a SHPO or SRO", risk_forms.order_form_class(), risk.record_order,
+         permissions.roles_with("orders.record"), "Order recorded", "always", group="record"),
+    Step("order-vary", "Record a variation of an order", risk_forms.vary_form_class(),
+         risk.vary_order, permissions.roles_with("orders.record"), "Variation recorded",
+         "has_order", group="record"),
+    Step("order-discharge", "Record the discharge of an order",
+         risk_forms.discharge_form_class(), risk.discharge_order,
+         permissions.roles_with("orders.record"), "Discharge recorded", "has_order",
+         group="record"),
+    Step("order-breach", "Record a breach of an order", risk_forms.order_breach_form_class(),
+         risk.record_order_breach, breach_services.ROLES,
+         "Breach of the order recorded", "has_order", group="record"),
     Step("check", "Open a whereabouts check", CheckForm, services.open_whereabouts_check,
          CASEWORK, "Whereabouts check opened", "no_check_or_episode"),
     Step("check-found", "Close the check: found", CheckFoundForm, services.close_check_found,
@@ -485,7 +515,7 @@ def initial_from(event: Any) -> dict[str, Any]:
     values: dict[str, Any] = dict(event.details)
     if event.kind == EventKind.VISIT:
         values["checked"] = [c for c in values.get("checked", "").split("; ") if c]
-    for name in ("departure_date", "return_date"):
+    for name in ("departure_date", "return_date", "country_informed_on"):
         if values.get(name):
             values[name] = dt.date.fromisoformat(values[name])
     if "place" in step.form.base_fields:
@@ -507,7 +537,8 @@ def date_fields(form: forms.Form) -> list[str]:
 
 
 def steps_available(user: object, *, open_check: bool, open_episode: bool,
-                    any_episode: bool, any_breach: bool = False) -> list[Step]:
+                    any_episode: bool, any_breach: bool = False,
+                    any_order: bool = False) -> list[Step]:
     """The steps ``user`` may take for a person in this state, in the order of the path."""
     allowed = {
         "always": True,
@@ -517,6 +548,7 @@ def steps_available(user: object, *, open_check: bool, open_episode: bool,
         "open_episode": open_episode,
         "has_episode": any_episode,
         "has_breach": any_breach,
+        "has_order": any_order,
     }
     return [s for s in STEPS.values()
             if allowed[s.when] and policy.has_role(user, *s.roles)]  # type: ignore[arg-type]

@@ -41,6 +41,8 @@ from whereabouts.register import recording, transfers
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, EventKind, Force, Person, Transfer, TransferState
 from whereabouts.register.selectors import live_events, travel_notices
+from whereabouts.risk.models import MappaAction
+from whereabouts.risk.selectors import person_arms, person_meetings, person_orders
 from whereabouts.visits.selectors import overdue_by_officer, person_decisions, person_next_visit
 
 from . import caseload
@@ -66,7 +68,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "search": policy.may(request.user, "people.search_all_forces"),
         "shared": policy.may(request.user, "shared.open"),
         "figures": policy.may(request.user, "figures.view"),
-        "reviews": policy.may(request.user, "retention.review")})
+        "reviews": policy.may(request.user, "retention.review"),
+        "mappa_overdue": MappaAction.objects.filter(
+            owner_id=request.user.pk, done_on__isnull=True, due_on__lt=today()).count()
+        if policy.may(request.user, "mappa.actions") else 0})
 
 
 @login_required
@@ -135,12 +140,13 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     episodes = person_episodes(person)
     check = open_check(person_checks(person))
     breaches = person_breaches(person)
+    ledger = live_events(person)
+    orders = person_orders(ledger)
     steps = steps_available(request.user, open_check=check is not None,
                             open_episode=open_episode(episodes) is not None,
-                            any_episode=bool(episodes), any_breach=bool(breaches)
-                            ) if recording_allowed else []
+                            any_episode=bool(episodes), any_breach=bool(breaches),
+                            any_order=bool(orders)) if recording_allowed else []
     _log(request, person, "viewed the person's record")
-    ledger = live_events(person)
     decisions = person_decisions(person, ledger)
     next_visit = (person_next_visit(person, as_at, ledger) if compliance.status.compliance
                   in VISITED else None)
@@ -154,6 +160,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "visit_overdue_days": next_visit.days_overdue(as_at) if next_visit else 0,
         "risk": decisions["risk"], "mappa": decisions["mappa"], "plan": decisions["plan"],
         "travel": travel_notices(ledger)[:10],
+        "meetings": list(person_meetings(person.pk)[:10]),
+        "orders": [(o, o.active_on(as_at)) for o in orders],
+        "arms": person_arms(ledger),
         "period": compliance.status,
         "disposals": person.disposals.select_related("event").all(),
         "addresses": person.addresses.all()[:10],
@@ -324,8 +333,10 @@ TIMELINE_GROUPS: dict[str, tuple[str, Any]] = {
     "movements": ("Custody, hospital and travel abroad",
                   lambda kind: kind.split(".")[0] in ("custody", "hospital", "abroad")),
     "visits": ("Visits", lambda kind: kind == EventKind.VISIT),
-    "risk": ("Risk, MAPPA and visit plans", lambda kind: kind in (
-        EventKind.RISK_LEVEL, EventKind.MAPPA, EventKind.VISIT_PLAN)),
+    "risk": ("Risk, ARMS, MAPPA and visit plans", lambda kind: kind in (
+        EventKind.RISK_LEVEL, EventKind.MAPPA, EventKind.VISIT_PLAN, EventKind.MAPPA_MEETING,
+        EventKind.ARMS_ASSESSMENT)),
+    "orders": ("Orders (SHPO, SRO)", lambda kind: kind.startswith("order.")),
     "missing": ("Checks, missing and circulations",
                 lambda kind: kind.split(".")[0] in ("check", "missing", "circulation")),
     "breaches": ("Breaches", lambda kind: kind.startswith("breach.")),
