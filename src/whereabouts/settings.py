@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "whereabouts.visits",
     "whereabouts.web",
     "whereabouts.api",
+    "whereabouts.imports",
 ]
 
 MIDDLEWARE = [

@@ -81,19 +81,22 @@ def check_columns() -> None:
 class RowMaker:
     """Row tuples for one person at a time, in the column order of :data:`TABLES`."""
 
-    def __init__(self, first_ids: dict[str, int], manager_ids: dict[str, int]) -> None:
+    def __init__(self, first_ids: dict[str, int], manager_ids: dict[str, int | None], *,
+                 source: str = SOURCE, recorded_by_id: int | None = None) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
+        self.source = source  # the ledger's ``source``: "demo", or "import:<file>"
+        self.recorded_by_id = recorded_by_id
         self.postgres = connection.vendor == "postgresql"
         self.ops = connection.ops  # adapters only: they never query the database
         self.next_id = dict(first_ids)
         self.manager_ids = manager_ids
-        self.rows: Rows = {t: [] for t in ORDER}
+        self.rows: Rows = {t: [] for t in first_ids}
         self._dates: dict[dt.date, Any] = {}
         self._times: dict[dt.date, Any] = {}
         self._json: dict[tuple[tuple[str, Any], ...], str] = {}
 
     def take(self) -> Rows:
-        rows, self.rows = self.rows, {t: [] for t in ORDER}
+        rows, self.rows = self.rows, {t: [] for t in self.rows}
         return rows
 
     def _id(self, table: str) -> int:
@@ -128,12 +131,17 @@ class RowMaker:
     def person(self, person: GenPerson) -> None:
         pid = self._id("person")
         rows = self.rows
+        # The registration is the first entry in the demo; an imported ledger may hold a
+        # disposal from before it (a conviction that came before the register existed).
+        registered = next((e.date for e in person.events if e.kind == "registered"),
+                          person.events[0].date)
+        by, source = self.recorded_by_id, self.source
         rows["person"].append((
             pid, person.reference, person.force, self.manager_ids[person.offender_manager],
             person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
             person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
-            self.recorded(person.events[0].date), None, retention.GROUP_1,
-            self.date(retention.latest_review(person.date_of_birth, person.events[0].date))))
+            self.recorded(registered), by, retention.GROUP_1,
+            self.date(retention.latest_review(person.date_of_birth, registered))))
         events, disposals = rows["event"], rows["disposal"]
         addresses, aliases = rows["address"], rows["alias"]
         named: list[tuple[int, str, str]] = []
@@ -141,7 +149,7 @@ class RowMaker:
         date, recorded, details_json = self.date, self.recorded, self.details_json
         for event in person.events:
             when = date(event.date)
-            events.append((eid, pid, event.kind, when, recorded(event.date), None, SOURCE,
+            events.append((eid, pid, event.kind, when, recorded(event.date), by, source,
                            details_json(event.details), None, ""))
             d = event.disposal
             if d is not None:
@@ -222,14 +230,19 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
 class Loader:
     """Writes row batches into the register tables inside the caller's transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra: dict[str, tuple[type[Any], tuple[str, ...]]] | None = None
+                 ) -> None:
+        """``extra``: more tables written after the register's, as table -> (model, columns)
+        (the import writes its record of each person this way)."""
         check_columns()
+        self.tables = {**TABLES, **(extra or {})}
+        self.order = (*ORDER, *(extra or {}))
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.connection.ensure_connection()
         self.postgres = self.connection.vendor == "postgresql"
         self.ops = self.connection.ops
         self.counts: Counter[str] = Counter()
-        self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in TABLES.items()}
+        self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in self.tables.items()}
         self.max_params = 999
         if not self.postgres:
             import sqlite3
@@ -248,15 +261,15 @@ class Loader:
         return all(first == 1 for first in self.first_ids.values())
 
     def write(self, rows: Rows) -> None:
-        for table in ORDER:  # parents first
-            if rows[table]:
+        for table in self.order:  # parents first
+            if rows.get(table):
                 self._write(table, rows[table])
                 self.counts[table] += len(rows[table])
 
     def _insert_sql(self, table: str, count: int) -> str:
         sql = self._sql.get((table, count))
         if sql is None:
-            model, columns = TABLES[table]
+            model, columns = self.tables[table]
             one = "(" + ", ".join(["?"] * len(columns)) + ")"
             sql = (f"INSERT INTO {self.ops.quote_name(model._meta.db_table)} "
                    f"({', '.join(self.ops.quote_name(c) for c in columns)}) VALUES "
@@ -265,7 +278,7 @@ class Loader:
         return sql
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        model, columns = TABLES[table]
+        model, columns = self.tables[table]
         raw = self.connection.connection  # the DB-API connection, in Django's transaction
         if self.postgres:
             name = self.ops.quote_name(model._meta.db_table)
@@ -289,7 +302,7 @@ class Loader:
         if self.postgres or not self.empty:
             yield
             return
-        tables = [model._meta.db_table for model, _ in TABLES.values()]
+        tables = [model._meta.db_table for model, _ in self.tables.values()]
         marks = ", ".join(["%s"] * len(tables))
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
@@ -305,10 +318,10 @@ class Loader:
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the ids given here."""
         if self.postgres:
-            models = [model for model, _ in TABLES.values()]
+            models = [model for model, _ in self.tables.values()]
             with self.connection.cursor() as cursor:
                 for sql in self.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
 
     def table_names(self) -> list[str]:
-        return [model._meta.db_table for model, _ in TABLES.values()]
+        return [model._meta.db_table for model, _ in self.tables.values()]
