@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import operator
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -139,6 +140,15 @@ class Sheet:
     rows: list[tuple[int, list[str]]]
     extra: dict[str, int] = field(default_factory=dict)  # events: detail column -> position
 
+    def __post_init__(self) -> None:
+        # Our names in a fixed order and a getter of their cells in that order, for
+        # fingerprints.
+        named = sorted([*self.index.items(), *self.extra.items()])
+        self.names = tuple(n for n, _ in named)
+        positions = [i for _, i in named]
+        self.cells_in_order = (operator.itemgetter(*positions) if len(positions) > 1
+                               else lambda cells: tuple(cells[i] for i in positions))
+
     def raw(self, cells: Sequence[str]) -> dict[str, str]:
         return dict(zip(self.header, cells, strict=False))
 
@@ -170,7 +180,14 @@ def _index(sheet: str, header: list[str], mapping: Mapping, file: str
     extra: dict[str, int] = {}
     if sheet == "events":
         renamed = {v: k for k, v in mapping.columns.get("events", {}).items()}
-        extra = {renamed.get(name, name): i for name, i in positions.items()}
+        for name, i in positions.items():
+            ours = renamed.get(name, name)
+            # ``details.reference``: a detail field named like a column of the sheet.
+            ours = ours.removeprefix("details.")
+            if ours in extra:
+                raise InvalidInput(f"events.{name}", f"{file}: the detail {ours!r} has two "
+                                                     "columns")
+            extra[ours] = i
     elif positions:
         name = sorted(positions)[0]
         raise InvalidInput(f"{sheet}.{name}", f"{file}: {name!r} is not a column of {sheet} "
@@ -182,8 +199,9 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
     with path.open(newline="", encoding="utf-8-sig") as f:
         reader = csv.reader(f)
         line = 1
+        strip = str.strip
         for cells in reader:
-            yield line, [c.strip() for c in cells]
+            yield line, list(map(strip, cells))
             line = reader.line_num + 1
 
 

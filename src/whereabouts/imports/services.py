@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import hashlib
 import json
+import operator
 import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +46,13 @@ from whereabouts.access.models import AuditAction
 from whereabouts.demo.generator import GenAddress, GenAlias, GenDisposal, GenEvent, GenPerson
 from whereabouts.demo.load import Loader, RowMaker
 from whereabouts.register.errors import InvalidInput
-from whereabouts.register.events import SCHEMAS, parse_date, validate_details
+from whereabouts.register.events import (
+    AWAY_ENDS,
+    AWAY_PAIRS,
+    SCHEMAS,
+    parse_date,
+    validate_details,
+)
 from whereabouts.register.models import EventKind, Force, Person, Sex
 from whereabouts.register.services import (
     AddressInput,
@@ -71,6 +80,9 @@ NOT_IN_EVENTS = {
     EventKind.TRANSFER_ACCEPTED: "an import does not open, accept or cancel transfers",
     EventKind.TRANSFER_CANCELLED: "an import does not open, accept or cancel transfers",
 }
+SEXES = frozenset(Sex.values)
+#: The kinds :func:`check_sequence` has rules for (besides "nothing after a death").
+SEQUENCED = frozenset({EventKind.DEATH, *AWAY_PAIRS, *AWAY_ENDS})
 TRUE = frozenset({"true", "yes", "y", "1"})
 FALSE = frozenset({"false", "no", "n", "0", ""})
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -157,6 +169,7 @@ class _Rows:
         self.index = sheet.index
         self.values = ctx.mapping.values.get(sheet.name, {})
         self.ctx = ctx
+        self._getters: dict[str, tuple[Any, Any, Callable[[list[str]], tuple[str, ...]]]] = {}
 
     def get(self, cells: list[str], column: str) -> str:
         i = self.index.get(column)
@@ -166,10 +179,34 @@ class _Rows:
             value = coded.get(value, value)
         return value
 
+    def detail_cells(self, cells: list[str], kind: str) -> list[tuple[str, str]]:
+        """The events sheet's detail cells that are not empty: the kind's own fields first
+        (most rows fill few of many columns, so the others are only checked to be empty)."""
+        getters = self._getters.get(kind)
+        if getters is None:
+            schema = SCHEMAS.get(kind, {})
+            own = [(n, i) for n, i in self.sheet.extra.items() if n in schema]
+            rest = [(n, i) for n, i in self.sheet.extra.items() if n not in schema]
+            getters = self._getters[kind] = (own, rest, _getter([i for _, i in rest]))
+        own, rest, others = getters
+        found = [(n, v) for n, i in own if (v := cells[i])]
+        if rest and any(others(cells)):
+            found += [(n, cells[i]) for n, i in rest if cells[i]]
+        return found
+
     def label(self, column: str) -> str:
         """Our name for a column, with the extract's own if the mapping renames it."""
         theirs = self.ctx.mapping.column_name(self.name, column)
         return column if theirs == column else f"{column} (column {theirs!r})"
+
+
+def _getter(positions: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """The cells at ``positions`` as a tuple, in one C call."""
+    if not positions:
+        return lambda cells: ()
+    if len(positions) == 1:
+        return lambda cells: (cells[positions[0]],)
+    return operator.itemgetter(*positions)
 
 
 def _date(ctx: _Context, text: str, field: str, *, required: bool = True) -> dt.date | None:
@@ -233,10 +270,12 @@ def _field_of(error: InvalidInput, rows: _Rows) -> str:
 
 def fingerprint(sheet: Sheet, cells: list[str]) -> str:
     """The row's content, whatever the column order or names: a re-run finds it again."""
-    parts = [sheet.name]
-    parts += [f"{c}={cells[i]}" for c, i in sorted(sheet.index.items()) if cells[i]]
-    parts += [f"{c}={cells[i]}" for c, i in sorted(sheet.extra.items()) if cells[i]]
-    return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=8).hexdigest()
+    values = sheet.cells_in_order(cells)
+    # The names of the cells that are not empty, then their values: the same whatever the
+    # order of the columns, their names in the extract or any empty column added.
+    text = "\x1f".join((sheet.name, *compress(sheet.names, values), "",
+                        *filter(None, values)))
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class _Person:
@@ -290,8 +329,12 @@ def _check_person(p: _Person, readers: dict[str, _Rows], ctx: _Context,
         return None
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     ledger: list[tuple[str, dt.date]] = []
+    died = False
     for when, rank, at, event in entries:
-        if rank > 0:
+        # check_sequence only looks back for a death, or at a custody, hospital or abroad
+        # period: the other entries, before any death, pass it (and cost a long ledger a
+        # look at every entry before them).
+        if rank > 0 and (died or event.kind in SEQUENCED):
             try:
                 check_sequence(ledger, event.kind, when)
             except InvalidInput as error:
@@ -303,6 +346,7 @@ def _check_person(p: _Person, readers: dict[str, _Rows], ctx: _Context,
                 continue
         ledger.append((event.kind, when))
         person.events.append(event)
+        died = died or event.kind == EventKind.DEATH
     return None if p.problems else person
 
 
@@ -324,7 +368,7 @@ def _check_identity(reference: str, cells: list[str], r: _Rows, ctx: _Context
     if dob > ctx.today:
         raise InvalidInput("date_of_birth", "is in the future")
     sex = r.get(cells, "sex")
-    if sex not in Sex.values:
+    if sex not in SEXES:
         raise InvalidInput("sex", f"must be one of {', '.join(Sex.values)}, not {sex!r}")
     registered = _date(ctx, r.get(cells, "registered_on"), "registered_on")
     assert registered is not None
@@ -421,8 +465,7 @@ def _details(r: _Rows, cells: list[str], kind: str, ctx: _Context) -> dict[str, 
         if not isinstance(details, dict):
             raise InvalidInput("details", "must be a JSON object")
     schema = SCHEMAS.get(kind, {})
-    for name, i in r.sheet.extra.items():
-        value = cells[i]
+    for name, value in r.detail_cells(cells, kind):
         coded = r.values.get(name)
         if coded:
             value = coded.get(value, value)
@@ -597,10 +640,25 @@ def import_register(
     another are rejected. A refused extract (a sheet or column missing, a bad mapping)
     raises :class:`InvalidInput` and changes nothing.
     """
-    clock = time.perf_counter()
-    seconds: dict[str, float] = {}
     if actor is not None and not policy.may(actor, "register.import"):
         raise InvalidInput("by", f"{actor.get_username()!r} may not import a register extract")
+    # Millions of small lists and tuples, none of them in a cycle: the cyclic garbage
+    # collector would walk them all again and again as they pile up.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import(paths=paths, actor=actor, today=today, mapping=mapping, force=force,
+                       dry_run=dry_run, rejects=rejects, derive=derive, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import(*, paths: Sequence[str | Path], actor: AbstractBaseUser | None, today: dt.date,
+            mapping: str | Path | Mapping | None, force: str | None, dry_run: bool,
+            rejects: str | Path | None, derive: bool, progress: Progress) -> ImportReport:
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     extract = read_extract(paths, mapping)

@@ -49,6 +49,10 @@ def checked_text(value: Any, field: str, *, required: bool = True, max_length: i
     return value
 
 
+_DISPOSAL_KINDS = frozenset(DisposalKind.values)  # .values builds a new list at each call
+_ADDRESS_KINDS = frozenset(AddressKind.values)
+
+
 @dataclass(frozen=True)
 class DisposalInput:
     """A disposal as entered; checked by :func:`check_disposal`."""
@@ -65,7 +69,7 @@ class DisposalInput:
 def check_disposal(disposal: DisposalInput, *, field: str = "disposal") -> DisposalInput:
     """The same rules the legislation engine applies to a disposal, with field-named errors."""
     checked_text(disposal.offence, f"{field}.offence", max_length=200)
-    if disposal.kind not in DisposalKind.values:
+    if disposal.kind not in _DISPOSAL_KINDS:
         raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(DisposalKind.values)}")
     months_needed = (disposal.kind == DisposalKind.IMPRISONMENT and not disposal.life) or (
         disposal.kind == DisposalKind.CONDITIONAL_DISCHARGE
@@ -101,7 +105,7 @@ def _check_addresses(addresses: Iterable[AddressInput]) -> list[AddressInput]:
     checked = []
     for i, address in enumerate(addresses):
         field = f"addresses[{i}]"
-        if address.kind not in AddressKind.values:
+        if address.kind not in _ADDRESS_KINDS:
             raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(AddressKind.values)}")
         checked_text(address.line1, f"{field}.line1", max_length=120)
         checked_text(address.town, f"{field}.town", max_length=80)
