@@ -36,7 +36,6 @@ MADE_BY_IMPORT = {"registered", "disposal", "assignment", "identity"}
 
 def write_extract(folder: Path, people: int, seed: int = 2017) -> dict[str, int]:
     """The first ``people`` people the demo generator draws, as the extract's CSV files."""
-    from whereabouts.demo.generator import generate
     from whereabouts.imports.extract import COLUMNS
     from whereabouts.register.events import SCHEMAS
 
@@ -49,14 +48,14 @@ def write_extract(folder: Path, people: int, seed: int = 2017) -> dict[str, int]
     for sheet, header in headers.items():
         writers[sheet].writerow(header)
     counts = dict.fromkeys(headers, 0)
-    scale = max(0.05, people / 55_000 * 1.1)
     done = 0
     iso = str
-    for batch in generate(seed, scale):
+    for batch, suffix in _batches(people, seed):
         for p in batch.people:
             if done == people:
                 break
             done += 1
+            p.reference += suffix
             registered = next(e.date for e in p.events if e.kind == "registered")
             writers["people"].writerow([
                 p.reference, p.force, p.family_name, p.given_names, iso(p.date_of_birth),
@@ -90,6 +89,22 @@ def write_extract(folder: Path, people: int, seed: int = 2017) -> dict[str, int]
     for f in files.values():
         f.close()
     return counts
+
+
+NATIONAL = 55_000  # about how many people the generator draws at scale 1
+
+
+def _batches(people: int, seed: int):  # type: ignore[no-untyped-def]
+    """The generator's force batches; past the national register's size, the national
+    register again with the next seed (references suffixed ``B``, ``C``, ...)."""
+    from whereabouts.demo.generator import generate
+
+    rounds = -(-people // NATIONAL)
+    scale = 1.0 if rounds > 1 else max(0.05, min(1.0, people / NATIONAL * 1.1))
+    for n in range(rounds):
+        suffix = "" if n == 0 else chr(ord("A") + n)
+        for batch in generate(seed + n, scale):
+            yield batch, suffix
 
 
 def _cell(value: object) -> str:
@@ -133,8 +148,7 @@ def child(people: int, xlsx: bool) -> None:
     folder = Path(os.environ["WHEREABOUTS_DATA_DIR"]) / "extract"
     folder.mkdir()
     started = time.perf_counter()
-    scale = max(0.05, people / 55_000 * 1.1)
-    _create_users(2017, force_targets(scale))
+    _create_users(2017, force_targets(1.0))
     rows = write_extract(folder, people)
     paths = [folder]
     if xlsx:
@@ -177,7 +191,7 @@ def main() -> int:
                        WHEREABOUTS_CONN_MAX_AGE="0")
         out = subprocess.run([sys.executable, __file__, "--child", "--people", str(args.people),
                               *(["--xlsx"] if args.xlsx else [])], env=env, check=True,
-                             capture_output=True, text=True)
+                             stdout=subprocess.PIPE, text=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])
     rows = r["rows"]
     phases = ", ".join(f"{k} {v:.1f} s" for k, v in r["phases"].items())
