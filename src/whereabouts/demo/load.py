@@ -230,10 +230,17 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
 class Loader:
     """Writes row batches into the register tables inside the caller's transaction."""
 
-    def __init__(self, extra: dict[str, tuple[type[Any], tuple[str, ...]]] | None = None
-                 ) -> None:
+    def __init__(self, extra: dict[str, tuple[type[Any], tuple[str, ...]]] | None = None,
+                 *, reserve: dict[str, int] | None = None) -> None:
         """``extra``: more tables written after the register's, as table -> (model, columns)
-        (the import writes its record of each person this way)."""
+        (the import writes its record of each person this way).
+
+        ``reserve`` (table -> how many rows), for a register in use: on PostgreSQL the ids of
+        those tables (the ones other rows point at) are taken from their sequences, so that
+        no one else can be given them, and the other tables' rows get theirs from the
+        sequence as they go in. It needs only the application role's privileges (no LOCK,
+        no setval). SQLite's writers take turns, so the highest id in use is enough there.
+        """
         check_columns()
         self.tables = {**TABLES, **(extra or {})}
         self.order = (*ORDER, *(extra or {}))
@@ -243,6 +250,11 @@ class Loader:
         self.ops = self.connection.ops
         self.counts: Counter[str] = Counter()
         self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in self.tables.items()}
+        self.reserved: set[str] | None = None
+        if self.postgres and reserve is not None:
+            for table, count in reserve.items():
+                self.first_ids[table] = self._reserve(table, count)
+            self.reserved = set(reserve)
         self.max_params = 999
         if not self.postgres:
             import sqlite3
@@ -250,6 +262,19 @@ class Loader:
             self.max_params = self.connection.connection.getlimit(
                 sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         self._sql: dict[tuple[str, int], str] = {}
+
+    def _reserve(self, table: str, count: int) -> int:
+        """The first of ``count`` consecutive ids taken from the table's sequence."""
+        name = self.tables[table][0]._meta.db_table
+        with self.connection.cursor() as cursor:
+            for _ in range(5):  # another writer may take one between ours; try again
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                               "FROM generate_series(1, %s)", [name, count])
+                ids = [row[0] for row in cursor.fetchall()]
+                if not ids or max(ids) - min(ids) + 1 == count:
+                    return min(ids, default=1)
+        raise RuntimeError(f"could not take {count} consecutive ids for {name}: the table is "
+                           "being written to; try again")
 
     @staticmethod
     def _max_id(model: type[Any]) -> int:
@@ -282,10 +307,16 @@ class Loader:
         raw = self.connection.connection  # the DB-API connection, in Django's transaction
         if self.postgres:
             name = self.ops.quote_name(model._meta.db_table)
-            cols = ", ".join(self.ops.quote_name(c) for c in columns)
+            # With ids reserved, the other tables' ids come from their sequences (id first).
+            own_ids = self.reserved is not None and table not in self.reserved
+            cols = ", ".join(self.ops.quote_name(c) for c in columns[1 if own_ids else 0:])
             with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                if own_ids:
+                    for row in rows:
+                        copy.write_row(row[1:])
+                else:
+                    for row in rows:
+                        copy.write_row(row)
             return
         # Many rows per INSERT: far fewer statements than executemany, and faster.
         per = max(1, min(500, self.max_params // len(columns)))
@@ -316,8 +347,9 @@ class Loader:
                 cursor.execute(sql)
 
     def finish(self) -> None:
-        """Move PostgreSQL's id sequences past the ids given here."""
-        if self.postgres:
+        """Move PostgreSQL's id sequences past the ids given here (not needed when they
+        were reserved from the sequences)."""
+        if self.postgres and self.reserved is None:
             models = [model for model, _ in self.tables.values()]
             with self.connection.cursor() as cursor:
                 for sql in self.ops.sequence_reset_sql(no_style(), models):

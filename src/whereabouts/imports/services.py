@@ -740,16 +740,14 @@ def _write(accepted: list[tuple[GenPerson, str]], report: ImportReport, ctx: _Co
     unchecked = connection.vendor == "sqlite" and connection.disable_constraint_checking()
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # Ids are given here, past the highest in use: no one else may add a row to
-                # these tables until this commits (reads go on).
-                loader_tables = Loader(extra={"imported": IMPORTED_TABLE}).table_names()
-                with connection.cursor() as cursor:
-                    cursor.execute(f"LOCK TABLE {', '.join(loader_tables)} "
-                                   "IN SHARE ROW EXCLUSIVE MODE")
             run = ImportRun.objects.create(started_at=timezone.now(), by=actor, file=label,
                                            source=source)
-            loader = Loader(extra={"imported": IMPORTED_TABLE})
+            # The ids other rows point at are taken in advance (from the sequences, on
+            # PostgreSQL), so the register stays open to other writers meanwhile.
+            reserve = {"person": len(accepted),
+                       "event": sum(len(p.events) for p, _ in accepted),
+                       "alias": sum(len(e.aliases) for p, _ in accepted for e in p.events)}
+            loader = Loader(extra={"imported": IMPORTED_TABLE}, reserve=reserve)
             maker = RowMaker(loader.first_ids, managers, source=source, recorded_by_id=by)
             with loader.fast_load():
                 for start in range(0, len(accepted), 2000):
