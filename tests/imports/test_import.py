@@ -401,3 +401,36 @@ def test_the_command_imports_and_prints_the_counts(tmp_path, admin, capsys):
     assert "People created: 1" in out and "Rejected: 8 rows (1 people)" in out
     assert len(read_rejects(rejects)) == 8
     assert ImportedPerson.objects.get().reference == "WM-2"
+
+
+def test_an_imported_ledger_replays_through_the_services_with_the_same_status(tmp_path, admin,
+                                                                              officer):
+    from whereabouts.compliance.sweep import status_from_case
+    from whereabouts.register import services
+    from whereabouts.register.selectors import ledger_case, live_events
+    from whereabouts.register.services import AddressInput, DisposalInput
+
+    run([write_csvs(tmp_path / "x", good_extract())], admin)
+    one = Person.objects.get(reference="WM-1")
+    copy = services.person_register(
+        force=one.force_id, family_name=one.family_name, given_names=one.given_names,
+        date_of_birth=one.date_of_birth, sex=one.sex, reference="COPY-1", today=TODAY,
+        recorded_by=admin, source="test")
+    for event in live_events(one):
+        if event.kind == "registered":
+            continue
+        d = getattr(event, "disposal", None) if event.kind == "disposal" else None
+        services.event_record(
+            person_id=copy.pk, kind=event.kind, effective_date=event.effective_date,
+            today=TODAY, recorded_by=admin, source="test", details=event.details,
+            disposal=None if d is None else DisposalInput(
+                offence=d.offence, kind=d.kind, court=d.court, months=d.months, life=d.life,
+                restriction_order=d.restriction_order, suspended=d.suspended),
+            addresses=[AddressInput(kind=a.kind, line1=a.line1, town=a.town, line2=a.line2,
+                                    postcode=a.postcode) for a in event.addresses.all()],
+            aliases=[(a.family_name, a.given_names, a.used_from, a.used_to)
+                     for a in event.aliases.all()])
+    assert len(live_events(copy)) == len(live_events(one))
+    for as_at in (dt.date(2020, 3, 1), dt.date(2020, 6, 15), TODAY):
+        assert status_from_case(ledger_case(copy, as_at), as_at) == \
+            status_from_case(ledger_case(one, as_at), as_at)
