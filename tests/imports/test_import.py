@@ -434,3 +434,15 @@ def test_an_imported_ledger_replays_through_the_services_with_the_same_status(tm
     for as_at in (dt.date(2020, 3, 1), dt.date(2020, 6, 15), TODAY):
         assert status_from_case(ledger_case(copy, as_at), as_at) == \
             status_from_case(ledger_case(one, as_at), as_at)
+
+
+def test_rows_made_in_a_second_process_are_the_same(tmp_path, admin, monkeypatch):
+    from whereabouts.imports import services as import_services
+
+    monkeypatch.setattr(import_services, "FORK_FROM", 1)  # a large import's path, for 2
+    report = run([write_csvs(tmp_path / "x", good_extract())], admin)
+    assert (report.people_created, report.rows_rejected) == (2, 0)
+    one = Person.objects.get(reference="WM-1")
+    assert one.events.count() == 8 and Address.objects.filter(person=one).count() == 1
+    assert SearchKey.objects.filter(person=one, token="QUILFEATHER").exists()
+    assert ImportedPerson.objects.get(reference="WM-1").person == one

@@ -28,7 +28,7 @@ import multiprocessing
 import traceback
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.management.color import no_style
@@ -186,10 +186,10 @@ def _batches(seed: int, scale: float, maker: RowMaker) -> Iterator[Batch]:
         yield batch.target.slug, len(batch.people), batch.plan, maker.take()
 
 
-def _child(sender: Any, seed: int, scale: float, maker: RowMaker) -> None:
+def _child(sender: Any, make: Callable[[], Iterator[Any]]) -> None:
     try:
-        for batch in _batches(seed, scale, maker):
-            sender.send(("batch", batch))
+        for item in make():
+            sender.send(("batch", item))
         sender.send(("done", None))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         sender.send(("error", traceback.format_exc()))
@@ -197,15 +197,17 @@ def _child(sender: Any, seed: int, scale: float, maker: RowMaker) -> None:
         sender.close()
 
 
-def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> Iterator[Batch]:
-    """Each force's rows in forces.csv order; generated in a forked child when possible."""
+def in_child(make: Callable[[], Iterator[Any]], *, name: str, fork: bool = True
+             ) -> Iterator[Any]:
+    """What ``make()`` yields, made in a forked child process when the platform can fork
+    (so that it runs beside the parent's writes), else in this one. The child sees the
+    parent's memory as it was at the fork and never touches the database."""
     if not fork or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _batches(seed, scale, maker)
+        yield from make()
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, seed, scale, maker),
-                            name="demo-generator", daemon=True)
+    child = context.Process(target=_child, args=(sender, make), name=name, daemon=True)
     child.start()
     sender.close()
     try:
@@ -213,11 +215,11 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
             try:
                 kind, payload = receiver.recv()
             except EOFError:
-                raise RuntimeError("the demo generator process stopped unexpectedly") from None
+                raise RuntimeError(f"the {name} process stopped unexpectedly") from None
             if kind == "done":
                 break
             if kind == "error":
-                raise RuntimeError(f"the demo generator failed:\n{payload}")
+                raise RuntimeError(f"the {name} process failed:\n{payload}")
             yield payload
     finally:
         receiver.close()
@@ -225,6 +227,11 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
         if child.is_alive():  # pragma: no cover - only after an error in the parent
             child.terminate()
             child.join()
+
+
+def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> Iterator[Batch]:
+    """Each force's rows in forces.csv order; generated in a forked child when possible."""
+    yield from in_child(lambda: _batches(seed, scale, maker), name="demo generator", fork=fork)
 
 
 class Loader:

@@ -30,7 +30,7 @@ import operator
 import re
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 from pathlib import Path
@@ -44,7 +44,7 @@ from django.utils import timezone
 from whereabouts.access import audit, policy
 from whereabouts.access.models import AuditAction
 from whereabouts.demo.generator import GenAddress, GenAlias, GenDisposal, GenEvent, GenPerson
-from whereabouts.demo.load import Loader, RowMaker
+from whereabouts.demo.load import Loader, RowMaker, Rows, in_child
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.events import (
     AWAY_ENDS,
@@ -89,6 +89,8 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 #: Same-day order of a ledger: the registration, disposals, the manager and names, then the
 #: events sheet in its own order.
 RANK = {"registered": 0, "disposals": 1, "assignment": 2, "aliases": 2, "events": 3}
+#: From how many people the rows are made in a second process while this one writes.
+FORK_FROM = 5000
 IMPORTED_TABLE = (ImportedPerson, ("id", "person_id", "run_id", "reference", "rows"))
 
 
@@ -749,14 +751,22 @@ def _write(accepted: list[tuple[GenPerson, str]], report: ImportReport, ctx: _Co
                        "alias": sum(len(e.aliases) for p, _ in accepted for e in p.events)}
             loader = Loader(extra={"imported": IMPORTED_TABLE}, reserve=reserve)
             maker = RowMaker(loader.first_ids, managers, source=source, recorded_by_id=by)
-            with loader.fast_load():
+
+            def batches() -> Iterator[Rows]:
                 for start in range(0, len(accepted), 2000):
                     for person, rows in accepted[start:start + 2000]:
                         pid = maker.next_id["person"]
                         maker.person(person)
                         maker.rows["imported"].append(
                             (maker._id("imported"), pid, run.pk, person.reference, rows))
-                    loader.write(maker.take())
+                    yield maker.take()
+
+            with loader.fast_load():
+                # The rows are made in a second process while this one writes (as the demo
+                # build does), when there are enough to be worth it.
+                for rows in in_child(batches, name="import rows",
+                                     fork=len(accepted) >= FORK_FROM):
+                    loader.write(rows)
             loader.finish()
             if unchecked:
                 connection.check_constraints(table_names=loader.table_names())
