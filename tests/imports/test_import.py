@@ -446,3 +446,26 @@ def test_rows_made_in_a_second_process_are_the_same(tmp_path, admin, monkeypatch
     assert one.events.count() == 8 and Address.objects.filter(person=one).count() == 1
     assert SearchKey.objects.filter(person=one, token="QUILFEATHER").exists()
     assert ImportedPerson.objects.get(reference="WM-1").person == one
+
+
+def test_a_senior_officers_import_fills_in_their_force_where_the_extract_has_none(
+        tmp_path, make_user, officer):
+    senior = make_user("senior.wm", "senior_officer", force="west-midlands")
+    rows = good_extract()
+    for row in rows["people"]:
+        del row["force"]
+    report = run([write_csvs(tmp_path / "x", rows)], senior)
+    assert report.people_created == 2
+    assert set(Person.objects.values_list("force_id", flat=True)) == {"west-midlands"}
+
+
+def test_an_import_for_one_force_rejects_the_people_of_another(tmp_path, admin):
+    rows = good_extract()
+    rows["people"][1]["force"] = "west-mercia"
+    report = run([write_csvs(tmp_path / "x", rows)], admin, force="west-midlands")
+    assert report.people_created == 1 and not Person.objects.filter(reference="WM-2").exists()
+    (bad,) = [r for r in read_rejects(tmp_path / "x.rejects.csv") if r["field"]]
+    assert (bad["reference"], bad["field"], bad["reason"]) == (
+        "WM-2", "force", "'west-mercia': this import is for 'west-midlands'")
+    with pytest.raises(InvalidInput, match="no force has the slug 'gotham'"):
+        run([tmp_path / "x"], admin, force="gotham")

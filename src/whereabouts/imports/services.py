@@ -360,11 +360,11 @@ def _check_identity(reference: str, cells: list[str], r: _Rows, ctx: _Context
         raise InvalidInput("force", "is required (or give the import a force)")
     if force not in ctx.forces:
         raise InvalidInput("force", f"no force has the slug {force!r}")
-    if ctx.default_force and force != ctx.default_force:
-        raise InvalidInput("force", f"{force!r}: this import is for {ctx.default_force!r}")
     if ctx.only_force is not None and force != ctx.only_force:
         raise InvalidInput("force", f"{force!r}: the person importing may import people of "
                                     f"{ctx.only_force!r} only")
+    if ctx.default_force and force != ctx.default_force:
+        raise InvalidInput("force", f"{force!r}: this import is for {ctx.default_force!r}")
     dob = _date(ctx, r.get(cells, "date_of_birth"), "date_of_birth")
     assert dob is not None
     if dob > ctx.today:
@@ -567,7 +567,7 @@ def _context(actor: AbstractBaseUser | None, force: str | None, mapping: Mapping
                            .values_list("reference", flat=True))
     on_register -= set(imported)
     return _Context(today=today, mapping=mapping, forces=forces,
-                    default_force=force or "", only_force=only_force, users=users,
+                    default_force=force or only_force or "", only_force=only_force, users=users,
                     on_register=on_register, imported=imported)
 
 
