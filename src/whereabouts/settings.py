@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "whereabouts.risk",
     "whereabouts.web",
     "whereabouts.api",
+    "whereabouts.imports",
 ]
 
 MIDDLEWARE = [

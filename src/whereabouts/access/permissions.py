@@ -55,6 +55,8 @@ PERMISSIONS: dict[str, str] = {
                              "before disclosure",
     "audit.view": "Read and export the audit log",
     "users.manage": "Create users, reset their passwords and authenticator apps",
+    "register.import": "Import a register extract from another system (`whereabouts import "
+                       "register`): people of their own force (every force, if national)",
 }
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
@@ -69,13 +71,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                "risk.record", "mappa.record", "visits.backlog"},
     "senior_officer": _CASEWORK | {"share.create", "transfers.manage", "retention.review",
                                    "risk.record", "mappa.record", "visits.backlog",
-                                   "visits.policy"},
+                                   "visits.policy", "register.import"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),
     "analyst": frozenset({"figures.view"}),
     "foi_officer": frozenset({"figures.view", "foi.answer"}),
     "partner": frozenset({"shared.open", "mappa.actions", "mappa.attended"}),
     "auditor": frozenset({"audit.view", "retention.review", "subject_access.export"}),
-    "administrator": frozenset({"users.manage"}),
+    "administrator": frozenset({"users.manage", "register.import"}),
 }
 
 

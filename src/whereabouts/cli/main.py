@@ -365,6 +365,31 @@ def cmd_api_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a register extract (docs/import.md); ``--dry-run`` changes nothing."""
+    _setup_django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.clock import today
+    from whereabouts.imports.services import import_register
+    from whereabouts.register.errors import InvalidInput
+
+    by = get_user_model().objects.filter(username=args.by, is_active=True).first()
+    if by is None:
+        print(f"import: no active user {args.by!r}; nothing was imported", file=sys.stderr)
+        return 1
+    try:
+        report = import_register(paths=args.paths, actor=by, today=args.as_at or today(),
+                                 mapping=args.mapping, force=args.force, dry_run=args.dry_run,
+                                 rejects=args.rejects, progress=print)
+    except InvalidInput as exc:
+        print(f"import: {exc}", file=sys.stderr)
+        return 2
+    print(report.summary())
+    return 0
+
+
 def cmd_search_keys(args: argparse.Namespace) -> int:
     _setup_django()
     _migrate()
@@ -543,6 +568,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--id", type=int, help="revoke: the token's number (from list)")
     p.add_argument("--by", help="the administrator doing this, for the audit log")
     p.set_defaults(func=cmd_api_token)
+
+    p = sub.add_parser("import", help="import a register extract (XLSX or CSV; docs/import.md)")
+    p.add_argument("what", choices=["register"])
+    p.add_argument("paths", nargs="+", metavar="FILE",
+                   help="an XLSX workbook, a directory of CSV files, or CSV files")
+    p.add_argument("--by", required=True,
+                   help="the user importing (holding register.import), for the ledger and "
+                        "the audit log")
+    p.add_argument("--mapping", help="a JSON or TOML file renaming sheets and columns")
+    p.add_argument("--force", help="the extract's force: rows naming none get it, rows "
+                                   "naming another are rejected")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check everything, write the reject file and the counts, change "
+                        "nothing")
+    p.add_argument("--rejects", help="where to write the reject file "
+                                     "(default FILE.rejects.csv)")
+    p.add_argument("--as-at", type=_date, help="today, for the checks and the sweep "
+                                               "(default: today)")
+    p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("search-keys", help="rebuild every person's search keys (derived data)")
     p.set_defaults(func=cmd_search_keys)

@@ -28,7 +28,7 @@ import multiprocessing
 import traceback
 import zoneinfo
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.core.management.color import no_style
@@ -81,19 +81,22 @@ def check_columns() -> None:
 class RowMaker:
     """Row tuples for one person at a time, in the column order of :data:`TABLES`."""
 
-    def __init__(self, first_ids: dict[str, int], manager_ids: dict[str, int]) -> None:
+    def __init__(self, first_ids: dict[str, int], manager_ids: dict[str, int | None], *,
+                 source: str = SOURCE, recorded_by_id: int | None = None) -> None:
         connection = connections[DEFAULT_DB_ALIAS]
+        self.source = source  # the ledger's ``source``: "demo", or "import:<file>"
+        self.recorded_by_id = recorded_by_id
         self.postgres = connection.vendor == "postgresql"
         self.ops = connection.ops  # adapters only: they never query the database
         self.next_id = dict(first_ids)
         self.manager_ids = manager_ids
-        self.rows: Rows = {t: [] for t in ORDER}
+        self.rows: Rows = {t: [] for t in first_ids}
         self._dates: dict[dt.date, Any] = {}
         self._times: dict[dt.date, Any] = {}
         self._json: dict[tuple[tuple[str, Any], ...], str] = {}
 
     def take(self) -> Rows:
-        rows, self.rows = self.rows, {t: [] for t in ORDER}
+        rows, self.rows = self.rows, {t: [] for t in self.rows}
         return rows
 
     def _id(self, table: str) -> int:
@@ -128,12 +131,17 @@ class RowMaker:
     def person(self, person: GenPerson) -> None:
         pid = self._id("person")
         rows = self.rows
+        # The registration is the first entry in the demo; an imported ledger may hold a
+        # disposal from before it (a conviction that came before the register existed).
+        registered = next((e.date for e in person.events if e.kind == "registered"),
+                          person.events[0].date)
+        by, source = self.recorded_by_id, self.source
         rows["person"].append((
             pid, person.reference, person.force, self.manager_ids[person.offender_manager],
             person.family_name, person.given_names, self.date(person.date_of_birth), person.sex,
             person.pnc_id, person.cro_number, person.ni_number, person.passport_number,
-            self.recorded(person.events[0].date), None, retention.GROUP_1,
-            self.date(retention.latest_review(person.date_of_birth, person.events[0].date))))
+            self.recorded(registered), by, retention.GROUP_1,
+            self.date(retention.latest_review(person.date_of_birth, registered))))
         events, disposals = rows["event"], rows["disposal"]
         addresses, aliases = rows["address"], rows["alias"]
         named: list[tuple[int, str, str]] = []
@@ -141,7 +149,7 @@ class RowMaker:
         date, recorded, details_json = self.date, self.recorded, self.details_json
         for event in person.events:
             when = date(event.date)
-            events.append((eid, pid, event.kind, when, recorded(event.date), None, SOURCE,
+            events.append((eid, pid, event.kind, when, recorded(event.date), by, source,
                            details_json(event.details), None, ""))
             d = event.disposal
             if d is not None:
@@ -178,10 +186,10 @@ def _batches(seed: int, scale: float, maker: RowMaker) -> Iterator[Batch]:
         yield batch.target.slug, len(batch.people), batch.plan, maker.take()
 
 
-def _child(sender: Any, seed: int, scale: float, maker: RowMaker) -> None:
+def _child(sender: Any, make: Callable[[], Iterator[Any]]) -> None:
     try:
-        for batch in _batches(seed, scale, maker):
-            sender.send(("batch", batch))
+        for item in make():
+            sender.send(("batch", item))
         sender.send(("done", None))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises
         sender.send(("error", traceback.format_exc()))
@@ -189,15 +197,17 @@ def _child(sender: Any, seed: int, scale: float, maker: RowMaker) -> None:
         sender.close()
 
 
-def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> Iterator[Batch]:
-    """Each force's rows in forces.csv order; generated in a forked child when possible."""
+def in_child(make: Callable[[], Iterator[Any]], *, name: str, fork: bool = True
+             ) -> Iterator[Any]:
+    """What ``make()`` yields, made in a forked child process when the platform can fork
+    (so that it runs beside the parent's writes), else in this one. The child sees the
+    parent's memory as it was at the fork and never touches the database."""
     if not fork or "fork" not in multiprocessing.get_all_start_methods():
-        yield from _batches(seed, scale, maker)
+        yield from make()
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, seed, scale, maker),
-                            name="demo-generator", daemon=True)
+    child = context.Process(target=_child, args=(sender, make), name=name, daemon=True)
     child.start()
     sender.close()
     try:
@@ -205,11 +215,11 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
             try:
                 kind, payload = receiver.recv()
             except EOFError:
-                raise RuntimeError("the demo generator process stopped unexpectedly") from None
+                raise RuntimeError(f"the {name} process stopped unexpectedly") from None
             if kind == "done":
                 break
             if kind == "error":
-                raise RuntimeError(f"the demo generator failed:\n{payload}")
+                raise RuntimeError(f"the {name} process failed:\n{payload}")
             yield payload
     finally:
         receiver.close()
@@ -219,17 +229,39 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
             child.join()
 
 
+def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> Iterator[Batch]:
+    """Each force's rows in forces.csv order; generated in a forked child when possible."""
+    yield from in_child(lambda: _batches(seed, scale, maker), name="demo generator", fork=fork)
+
+
 class Loader:
     """Writes row batches into the register tables inside the caller's transaction."""
 
-    def __init__(self) -> None:
+    def __init__(self, extra: dict[str, tuple[type[Any], tuple[str, ...]]] | None = None,
+                 *, reserve: dict[str, int] | None = None) -> None:
+        """``extra``: more tables written after the register's, as table -> (model, columns)
+        (the import writes its record of each person this way).
+
+        ``reserve`` (table -> how many rows), for a register in use: on PostgreSQL the ids of
+        those tables (the ones other rows point at) are taken from their sequences, so that
+        no one else can be given them, and the other tables' rows get theirs from the
+        sequence as they go in. It needs only the application role's privileges (no LOCK,
+        no setval). SQLite's writers take turns, so the highest id in use is enough there.
+        """
         check_columns()
+        self.tables = {**TABLES, **(extra or {})}
+        self.order = (*ORDER, *(extra or {}))
         self.connection = connections[DEFAULT_DB_ALIAS]
         self.connection.ensure_connection()
         self.postgres = self.connection.vendor == "postgresql"
         self.ops = self.connection.ops
         self.counts: Counter[str] = Counter()
-        self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in TABLES.items()}
+        self.first_ids = {t: self._max_id(model) + 1 for t, (model, _) in self.tables.items()}
+        self.reserved: set[str] | None = None
+        if self.postgres and reserve is not None:
+            for table, count in reserve.items():
+                self.first_ids[table] = self._reserve(table, count)
+            self.reserved = set(reserve)
         self.max_params = 999
         if not self.postgres:
             import sqlite3
@@ -237,6 +269,19 @@ class Loader:
             self.max_params = self.connection.connection.getlimit(
                 sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
         self._sql: dict[tuple[str, int], str] = {}
+
+    def _reserve(self, table: str, count: int) -> int:
+        """The first of ``count`` consecutive ids taken from the table's sequence."""
+        name = self.tables[table][0]._meta.db_table
+        with self.connection.cursor() as cursor:
+            for _ in range(5):  # another writer may take one between ours; try again
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                               "FROM generate_series(1, %s)", [name, count])
+                ids = [row[0] for row in cursor.fetchall()]
+                if not ids or max(ids) - min(ids) + 1 == count:
+                    return min(ids, default=1)
+        raise RuntimeError(f"could not take {count} consecutive ids for {name}: the table is "
+                           "being written to; try again")
 
     @staticmethod
     def _max_id(model: type[Any]) -> int:
@@ -248,15 +293,15 @@ class Loader:
         return all(first == 1 for first in self.first_ids.values())
 
     def write(self, rows: Rows) -> None:
-        for table in ORDER:  # parents first
-            if rows[table]:
+        for table in self.order:  # parents first
+            if rows.get(table):
                 self._write(table, rows[table])
                 self.counts[table] += len(rows[table])
 
     def _insert_sql(self, table: str, count: int) -> str:
         sql = self._sql.get((table, count))
         if sql is None:
-            model, columns = TABLES[table]
+            model, columns = self.tables[table]
             one = "(" + ", ".join(["?"] * len(columns)) + ")"
             sql = (f"INSERT INTO {self.ops.quote_name(model._meta.db_table)} "
                    f"({', '.join(self.ops.quote_name(c) for c in columns)}) VALUES "
@@ -265,14 +310,20 @@ class Loader:
         return sql
 
     def _write(self, table: str, rows: list[tuple[Any, ...]]) -> None:
-        model, columns = TABLES[table]
+        model, columns = self.tables[table]
         raw = self.connection.connection  # the DB-API connection, in Django's transaction
         if self.postgres:
             name = self.ops.quote_name(model._meta.db_table)
-            cols = ", ".join(self.ops.quote_name(c) for c in columns)
+            # With ids reserved, the other tables' ids come from their sequences (id first).
+            own_ids = self.reserved is not None and table not in self.reserved
+            cols = ", ".join(self.ops.quote_name(c) for c in columns[1 if own_ids else 0:])
             with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+                if own_ids:
+                    for row in rows:
+                        copy.write_row(row[1:])
+                else:
+                    for row in rows:
+                        copy.write_row(row)
             return
         # Many rows per INSERT: far fewer statements than executemany, and faster.
         per = max(1, min(500, self.max_params // len(columns)))
@@ -289,7 +340,7 @@ class Loader:
         if self.postgres or not self.empty:
             yield
             return
-        tables = [model._meta.db_table for model, _ in TABLES.values()]
+        tables = [model._meta.db_table for model, _ in self.tables.values()]
         marks = ", ".join(["%s"] * len(tables))
         with self.connection.cursor() as cursor:
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
@@ -303,12 +354,13 @@ class Loader:
                 cursor.execute(sql)
 
     def finish(self) -> None:
-        """Move PostgreSQL's id sequences past the ids given here."""
-        if self.postgres:
-            models = [model for model, _ in TABLES.values()]
+        """Move PostgreSQL's id sequences past the ids given here (not needed when they
+        were reserved from the sequences)."""
+        if self.postgres and self.reserved is None:
+            models = [model for model, _ in self.tables.values()]
             with self.connection.cursor() as cursor:
                 for sql in self.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
 
     def table_names(self) -> list[str]:
-        return [model._meta.db_table for model, _ in TABLES.values()]
+        return [model._meta.db_table for model, _ in self.tables.values()]

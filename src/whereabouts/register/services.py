@@ -6,7 +6,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,10 @@ def checked_text(value: Any, field: str, *, required: bool = True, max_length: i
     return value
 
 
+_DISPOSAL_KINDS = frozenset(DisposalKind.values)  # .values builds a new list at each call
+_ADDRESS_KINDS = frozenset(AddressKind.values)
+
+
 @dataclass(frozen=True)
 class DisposalInput:
     """A disposal as entered; checked by :func:`check_disposal`."""
@@ -65,7 +69,7 @@ class DisposalInput:
 def check_disposal(disposal: DisposalInput, *, field: str = "disposal") -> DisposalInput:
     """The same rules the legislation engine applies to a disposal, with field-named errors."""
     checked_text(disposal.offence, f"{field}.offence", max_length=200)
-    if disposal.kind not in DisposalKind.values:
+    if disposal.kind not in _DISPOSAL_KINDS:
         raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(DisposalKind.values)}")
     months_needed = (disposal.kind == DisposalKind.IMPRISONMENT and not disposal.life) or (
         disposal.kind == DisposalKind.CONDITIONAL_DISCHARGE
@@ -101,7 +105,7 @@ def _check_addresses(addresses: Iterable[AddressInput]) -> list[AddressInput]:
     checked = []
     for i, address in enumerate(addresses):
         field = f"addresses[{i}]"
-        if address.kind not in AddressKind.values:
+        if address.kind not in _ADDRESS_KINDS:
             raise InvalidInput(f"{field}.kind", f"must be one of {', '.join(AddressKind.values)}")
         checked_text(address.line1, f"{field}.line1", max_length=120)
         checked_text(address.town, f"{field}.town", max_length=80)
@@ -174,25 +178,35 @@ def _live_events(person: Person) -> list[Event]:
 
 def _check_sequence(person: Person, kind: str, when: dt.date, ignore: Event | None) -> None:
     """Refuse an event that contradicts the ledger: an end with no start, anything after death."""
-    events = [e for e in _live_events(person) if ignore is None or e.pk != ignore.pk]
-    death = next((e for e in events if e.kind == EventKind.DEATH), None)
-    if death is not None and when > death.effective_date:
-        raise InvalidInput("effective_date",
-                           f"is after the person's death on {death.effective_date}")
+    events = [(e.kind, e.effective_date) for e in _live_events(person)
+              if ignore is None or e.pk != ignore.pk]
+    check_sequence(events, kind, when)
+
+
+_PAIRS = {**{s: s for s in AWAY_PAIRS}, **AWAY_ENDS}
+
+
+def check_sequence(events: Sequence[tuple[str, dt.date]], kind: str, when: dt.date) -> None:
+    """The sequence rules on a plain ledger (live entries as (kind, date), in date order):
+    nothing after a death, one death, no end of a custody, hospital or abroad period that is
+    not open on its date and no start of one already open. The import checks its rows here
+    too, so that an imported ledger is judged as a typed-in one."""
+    death = next((d for k, d in events if k == EventKind.DEATH), None)
+    if death is not None and when > death:
+        raise InvalidInput("effective_date", f"is after the person's death on {death}")
     if kind == EventKind.DEATH and death is not None:
         raise InvalidInput("kind", "the person's death is already recorded")
-    pairs = {**{s: s for s in AWAY_PAIRS}, **AWAY_ENDS}
-    if kind not in pairs:
+    if kind not in _PAIRS:
         return
-    start_kind = pairs[kind]
+    start_kind = _PAIRS[kind]
     end_kind = AWAY_PAIRS[start_kind][0]
     open_since: dt.date | None = None
-    for event in events:
-        if event.effective_date > when:
+    for event_kind, event_date in events:
+        if event_date > when:
             break
-        if event.kind == start_kind:
-            open_since = open_since or event.effective_date
-        elif event.kind == end_kind:
+        if event_kind == start_kind:
+            open_since = open_since or event_date
+        elif event_kind == end_kind:
             open_since = None
     label = AWAY_PAIRS[start_kind][1]
     if kind == end_kind and open_since is None:

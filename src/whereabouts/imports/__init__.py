@@ -1,0 +1,1 @@
+"""Bulk import of a register extract from another system (docs/import.md)."""
