@@ -49,6 +49,8 @@ PERMISSIONS: dict[str, str] = {
                              "before disclosure",
     "audit.view": "Read and export the audit log",
     "users.manage": "Create users, reset their passwords and authenticator apps",
+    "ledger.export": "Export the whole register, or one force's, to a file (`whereabouts "
+                     "export --by`; logged as a disclosure of everyone in it)",
 }
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
@@ -69,7 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "foi_officer": frozenset({"figures.view", "foi.answer"}),
     "partner": frozenset({"shared.open"}),
     "auditor": frozenset({"audit.view", "retention.review", "subject_access.export"}),
-    "administrator": frozenset({"users.manage"}),
+    "administrator": frozenset({"users.manage", "ledger.export"}),
 }
 
 
