@@ -181,9 +181,10 @@ def export_ledger(path: str | os.PathLike[str], *, actor: Any = None,
     target = Path(path)
     partial = target.with_name(target.name + ".partial")
     connection = connections[DEFAULT_DB_ALIAS]
+    outer = connection.in_atomic_block  # inside a caller's transaction: its snapshot
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":  # one consistent snapshot of everything
+            if connection.vendor == "postgresql" and not outer:  # one snapshot of everything
                 with connection.cursor() as cursor:
                     cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             report = _write(partial, target, force)
