@@ -170,6 +170,9 @@ def test_a_whole_export_restored_into_an_empty_database_exports_identically(ledg
     assert derived_snapshot() == before
     again = tmp_path / "again.jsonl.gz"
     export_ledger(again)
+    differing = [pair for pair in zip(lines(first), lines(again), strict=False)
+                 if pair[0] != pair[1]]
+    assert differing[:2] == []  # shows the first differences, if any
     assert again.read_bytes() == first.read_bytes()
     # The sequences came across: a new person does not take an erased person's number.
     erased = Erasure.objects.get().person_id
@@ -199,6 +202,11 @@ def test_the_file_is_canonical_json_lines_with_a_checksum_of_what_comes_before_t
     person = next(json.loads(line)["row"] for line in raw
                   if b'"table":"register.person"' in line)
     assert person["created_at"].endswith("+00:00") and person["date_of_birth"] == "1980-05-01"
+    receipt = next(json.loads(line)["row"] for line in raw
+                   if b'"table":"register.circulationreceipt"' in line)
+    assert receipt["acknowledged_at"] == "2024-05-01T09:30:00+00:00"  # UTC, as written
+    assert person["created_at"] == Person.objects.get(pk=person["id"]).created_at.astimezone(
+        dt.UTC).isoformat()
 
 
 def test_restore_refuses_a_database_that_is_not_empty_and_changes_nothing(ledger, tmp_path,
