@@ -50,7 +50,9 @@ def child(repeat: int) -> None:
         out["size_gz_mb"] = packed.stat().st_size / 1e6
         reset_database(progress=lambda line: None)
         started = time.perf_counter()
-        report = restore_ledger(plain)
+        steps: list[str] = []
+        report = restore_ledger(plain, progress=steps.append)
+        out["restore_steps"] = [line.strip() for line in steps if line.startswith("  ")]
         out["restore_s"] = time.perf_counter() - started
         out["restore_parts_s"] = report.seconds
         out["derived"] = report.derived
@@ -71,6 +73,8 @@ def main() -> int:
     print(f"  export .gz    {r['export_gz_s']:6.1f} s  ({r['size_gz_mb']:.0f} MB)")
     print(f"  restore       {r['restore_s']:6.1f} s  (check {parts['check']:.1f} s, load "
           f"{parts['load']:.1f} s, derived tables {parts['derived']:.1f} s)")
+    for line in r["restore_steps"]:
+        print(f"      derived: {line}")
     print(f"  audit verify after restore: {'ok' if r['verify_ok'] else 'FAILED'}; export "
           f"again {'identical' if r['identical'] else 'DIFFERENT'}")
     return 0 if r["verify_ok"] and r["identical"] else 1
