@@ -166,7 +166,9 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
                                         ("/subject-access/", "subject access")]),
                             ("admin.wm", [("/users/", "users"),
                                           (f"/users/{scene['supervisor'].pk}/reset-password/",
-                                           "reset a password")]),
+                                           "reset a password"),
+                                          (f"/users/{scene['supervisor'].pk}/api-tokens/",
+                                           "a user's API tokens")]),
                             ("housing.wm", [("/shared/", "shared with us"),
                                             (f"/shared/{pid}/", "a shared person"),
                                             ("/mappa/", "MAPPA meetings attended")])):

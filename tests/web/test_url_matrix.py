@@ -56,6 +56,8 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "users": ("", row(404, administrator=200)),
     "user-new": ("", row(404, administrator=200)),
     "user-reset-device": ("user", row(405)),  # POST only
+    "user-api-tokens": ("user", row(404, administrator=200)),
+    "user-api-token-revoke": ("user", row(405)),  # POST only
     "people": ("", row(404, **CASEWORK)),
     "person": ("mine", row(404, **CASEWORK)),
     "person@theirs": ("theirs", row(404)),  # a reason first, for everyone

@@ -57,6 +57,8 @@ PERMISSIONS: dict[str, str] = {
     "users.manage": "Create users, reset their passwords and authenticator apps",
     "register.import": "Import a register extract from another system (`whereabouts import "
                        "register`): people of their own force (every force, if national)",
+    "ledger.export": "Export the whole register, or one force's, to a file (`whereabouts "
+                     "export --by`; logged as a disclosure of everyone in it)",
 }
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
@@ -77,7 +79,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "foi_officer": frozenset({"figures.view", "foi.answer"}),
     "partner": frozenset({"shared.open", "mappa.actions", "mappa.attended"}),
     "auditor": frozenset({"audit.view", "retention.review", "subject_access.export"}),
-    "administrator": frozenset({"users.manage", "register.import"}),
+    "administrator": frozenset({"users.manage", "register.import", "ledger.export"}),
 }
 
 

@@ -403,6 +403,51 @@ def cmd_search_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from whereabouts.backup.ledgerfile import ExportFileError, export_ledger
+    from whereabouts.register.errors import InvalidInput
+
+    by = None
+    if args.by:
+        by = get_user_model().objects.filter(username=args.by, is_active=True).first()
+        if by is None:
+            print(f"export: no active user {args.by!r}", file=sys.stderr)
+            return 1
+    try:
+        report = export_ledger(args.file, actor=by, force=args.force)
+    except (ExportFileError, InvalidInput, PermissionDenied, OSError) as exc:
+        print(f"export: {exc}; nothing was written", file=sys.stderr)
+        return 1
+    scope = "the whole register" if args.force is None else f"the force {args.force}"
+    print(f"Exported {scope} to {report.path}: {report.people} people, {report.records} "
+          f"records, sha256 {report.sha256}. Recorded in the audit log as entry "
+          f"{report.audit_entry_id} (after the file, so not in it).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from whereabouts.backup.ledgerfile import ExportFileError, restore_ledger
+
+    try:
+        report = restore_ledger(args.file, progress=print)
+    except ExportFileError as exc:
+        print(f"restore: {exc}", file=sys.stderr)
+        return 1
+    derived = ", ".join(f"{n} {what}" for what, n in report.derived.items())
+    print(f"Restored {report.records} records (sha256 {report.sha256}); worked out again: "
+          f"{derived}" + ("" if report.as_at else " (no sweep in the file: run "
+                                                   "'whereabouts sweep')") + ".")
+    print("Check the audit log with 'whereabouts audit verify'.")
+    return 0
+
+
 def cmd_reference_postcodes(args: argparse.Namespace) -> int:
     """Replace the postcode-district-to-force table from a CSV; rejects to their own file."""
     import csv
@@ -587,6 +632,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-at", type=_date, help="today, for the checks and the sweep "
                                                "(default: today)")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("export", help="write the register (or one force's) to a file "
+                                      "(docs/export.md)")
+    p.add_argument("file", help="the file to write; gzip'd if it ends in .gz")
+    p.add_argument("--force", metavar="SLUG", help="only this force's people (see the docs)")
+    p.add_argument("--by", metavar="USERNAME",
+                   help="the user exporting (must hold ledger.export); default: the operator")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("restore", help="restore a whole export into an empty database")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("search-keys", help="rebuild every person's search keys (derived data)")
     p.set_defaults(func=cmd_search_keys)

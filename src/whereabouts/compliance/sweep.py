@@ -415,3 +415,19 @@ def run_sweep(
             )
     return SweepResult(as_at, people, changed, len(new_tasks), len(done),
                        (finished - started).total_seconds())
+
+
+def rebuild_status_cache(as_at: dt.date, *, workers: int | None = None) -> int:
+    """Work every status out again as at ``as_at``, writing only the cache: no task is opened
+    or closed and no :class:`SweepRun` is recorded. For a restore (``whereabouts.backup``),
+    whose tasks and sweep runs came with the file, as records; the cache did not, being
+    derived. Returns the number of people."""
+    marks = _ledger_marks()
+    if workers is None:
+        workers = _default_workers()
+    computed = compute_statuses(as_at, chunk=20000, workers=workers)
+    with transaction.atomic():
+        ComplianceStatus.objects.all().delete()
+        _write_statuses([(pid, values, marks.get(pid, (0, None))[0], valid_until)
+                         for pid, _manager, values, valid_until in computed], [])
+    return len(computed)

@@ -122,3 +122,15 @@ def refresh_person(person: Person, as_at: dt.date) -> None:
     """After a visit, a risk level or a plan is recorded: bring this person's cache and tasks
     up to date at once, rather than at the next sweep."""
     run_visit_sweep(as_at, [person.pk])
+
+
+@transaction.atomic
+def rebuild_visit_cache(as_at: dt.date) -> int:
+    """Everyone's next visit worked out again as at ``as_at``, writing only the cache (no
+    task opened or closed): for a restore, whose tasks came with the file."""
+    VisitStatus.objects.all().delete()
+    rows = [(pid, answer.state, answer.due_by, answer.risk_level,
+             str(answer.requirement or "")[:80], as_at)
+            for pid, (answer, _, _) in _answers(None, as_at).items()]
+    _write_statuses(rows, [])
+    return len(rows)

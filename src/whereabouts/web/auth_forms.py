@@ -56,3 +56,19 @@ class NewUserForm(forms.Form):
         else:
             self.fields["force"].choices = [("", "National (no force)")] + [
                 (f.pk, f.name) for f in forces]
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token for a user: what it is for, its scopes (those the user's role allows)
+    and how long it lasts."""
+
+    name = forms.CharField(max_length=100, required=False, label="What the token is for",
+                           help_text="For example, the name of the system that will use it")
+    scopes = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple,
+                                       label="What the token may do")
+    days = forms.IntegerField(min_value=1, max_value=366, initial=90,
+                              label="Days until it expires", help_text="From 1 to 366")
+
+    def __init__(self, *args: Any, scopes: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scopes

@@ -19,5 +19,9 @@ urlpatterns = [
          name="user-reset-device"),
     path("users/<int:user_id>/reset-password/", password_views.user_reset_password,
          name="user-reset-password"),
+    path("users/<int:user_id>/api-tokens/", staff_views.user_api_tokens,
+         name="user-api-tokens"),
+    path("users/<int:user_id>/api-tokens/revoke/", staff_views.user_api_token_revoke,
+         name="user-api-token-revoke"),
     path("account/password/", password_views.password_change, name="password-change"),
 ]

@@ -1,4 +1,5 @@
-"""Users, for administrators: the list, making a user, and resetting a code device.
+"""Users, for administrators: the list, making a user, resetting a code device, and a
+user's API tokens (list, create showing the secret once, revoke).
 
 Anyone else gets "not found", as for every refusal. There is no self-registration.
 """
@@ -11,13 +12,17 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from whereabouts.access import accounts, policy, signin
+from whereabouts.api import tokens
+from whereabouts.api.models import ApiToken
+from whereabouts.api.scopes import SCOPES, role_allows
 
-from .auth_forms import NewUserForm
+from .auth_forms import ApiTokenForm, NewUserForm
 
 
 def _administrator(request: HttpRequest) -> None:
@@ -79,3 +84,54 @@ def user_reset_device(request: HttpRequest, user_id: int) -> HttpResponse:
     messages.success(request, f"{user.get_username()} will set up their authenticator app again "
                               "at their next sign-in; their sessions have ended.")
     return redirect("users")
+
+
+def _scoped_user(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    _administrator(request)
+    owner = scoped_users(request).select_related("staff").filter(pk=user_id).first()
+    if owner is None:
+        raise Http404
+    return owner
+
+
+@never_cache
+def user_api_tokens(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A user's API tokens, and a form for a new one; its secret is shown on the answer to
+    the form only (``api.tokens`` keeps its digest)."""
+    owner = _scoped_user(request, user_id)
+    allowed = [(key, f"{key}: {words}") for key, (words, _) in SCOPES.items()
+               if role_allows(owner, key)]
+    form = ApiTokenForm(request.POST if request.method == "POST" else None, scopes=allowed)
+    if allowed and form.is_valid():
+        data = form.cleaned_data
+        try:
+            token, secret = tokens.create_token(
+                username=owner.get_username(), scopes=list(data["scopes"]), days=data["days"],
+                by=request.user, name=data["name"])
+        except tokens.TokenError as exc:
+            form.add_error("days" if "days" in str(exc) else "scopes", str(exc))
+        else:
+            return render(request, "web/api_token_created.html",
+                          {"owner": owner, "token": token, "secret": secret})
+    listed = ApiToken.objects.filter(user=owner).select_related("created_by", "revoked_by")
+    now = timezone.now()
+    rows = [(t, "revoked" if t.revoked_at else "live" if t.live(now) else "expired")
+            for t in listed]
+    return render(request, "web/api_tokens.html",
+                  {"owner": owner, "rows": rows, "form": form, "allowed": bool(allowed)})
+
+
+@require_POST
+def user_api_token_revoke(request: HttpRequest, user_id: int) -> HttpResponse:
+    owner = _scoped_user(request, user_id)
+    try:
+        token_id = int(request.POST.get("token", ""))
+    except ValueError:
+        raise Http404 from None
+    token = ApiToken.objects.filter(user=owner, pk=token_id).first()
+    if token is None:
+        raise Http404
+    tokens.revoke_token(token_id=token.pk, by=request.user)
+    messages.success(request, f"API token {token.prefix}… of {owner.get_username()} revoked: "
+                              "it stops working at once.")
+    return redirect("user-api-tokens", owner.pk)
