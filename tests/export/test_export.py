@@ -33,7 +33,9 @@ from whereabouts.register import services
 from whereabouts.register.models import CirculationReceipt, Event, Person, SearchKey, Transfer
 from whereabouts.register.services import AddressInput, DisposalInput
 from whereabouts.register.transfers import open_transfer
+from whereabouts.imports.models import ImportedPerson, ImportRun
 from whereabouts.retention import services as retention
+from whereabouts.risk.services import record_meeting
 from whereabouts.visits.models import ForceVisitPolicy, VisitStatus
 from whereabouts.visits.sweep import run_visit_sweep
 
@@ -96,6 +98,17 @@ def ledger(make_user: Any, make_person: Any, officer: Any) -> dict[str, Any]:
     ForceVisitPolicy.objects.create(force_id="west-midlands", preset="national_standard",
                                     high_months=2, set_by=supervisor,
                                     set_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    record_meeting(person_id=ann.pk, held_on="2024-05-01", level="2", chair="DI Hale",
+                   decisions="Visit monthly; probation to check the hostel",
+                   attendees=[{"agency": "police", "name": "DC One", "user": officer.username},
+                              {"agency": "probation", "name": "Pat Probation"}],
+                   actions=[{"description": "Unannounced visit", "owner_agency": "police",
+                             "owner": officer.username, "due_on": "2024-05-20"}],
+                   actor=supervisor, today=TODAY)
+    run = ImportRun.objects.create(started_at=dt.datetime(2024, 4, 1, 9, tzinfo=dt.UTC),
+                                   by=admin, file="extract.xlsx", source="import:extract.xlsx",
+                                   people_created=1)
+    ImportedPerson.objects.create(person=bob, run=run, reference=bob.reference, rows="ab12 cd34")
     run_sweep(TODAY, workers=1)
     run_visit_sweep(TODAY)
     refresh_status_periods(rebuild=True, workers=1)
