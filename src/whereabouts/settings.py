@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "whereabouts.missing",
     "whereabouts.retention",
     "whereabouts.visits",
+    "whereabouts.linkage",
     "whereabouts.web",
     "whereabouts.api",
 ]
