@@ -112,7 +112,7 @@ LEVELS: dict[str, list[tuple[str, str, float, float]]] = {
     "surname": [
         ("null", "surname_l IS NULL OR surname_r IS NULL", 0, 0),
         ("exact", "surname_l = surname_r", 0.80, 0.005),
-        ("similar", "JW(surname) >= 0.92", 0.08, 0.003),
+        ("similar", "JW(surname) >= 0.88", 0.08, 0.003),
         ("part", "(length(surname_l) >= 3 AND length(surname_r) >= 3 AND "
                  "(instr(surname_l, surname_r) > 0 OR instr(surname_r, surname_l) > 0))",
          0.04, 0.002),
@@ -195,6 +195,8 @@ def settings(dialect: str, prior: float = 1e-5) -> dict[str, Any]:
             {"blocking_rule": rule} for rule in BLOCKING_RULES],
         "retain_intermediate_calculation_columns": True,
         "retain_matching_columns": True,  # the gamma (level) columns come with them
+        "max_iterations": 15,
+        "em_convergence": 0.001,
     }
 
 
@@ -223,7 +225,7 @@ class Result:
     seconds: float
 
 
-def spark_session(cores: int = 2, memory: str = "2g") -> Any:
+def spark_session(cores: int = 2, memory: str = "2g", partitions: int | None = None) -> Any:
     """A local Spark session with Splink's similarity functions on the class path."""
     from pyspark.sql import SparkSession
     from splink.backends.spark import similarity_jar_location
@@ -231,7 +233,8 @@ def spark_session(cores: int = 2, memory: str = "2g") -> Any:
     return (SparkSession.builder.master(f"local[{cores}]").appName("whereabouts-link")
             .config("spark.jars", similarity_jar_location())
             .config("spark.driver.memory", memory)
-            .config("spark.sql.shuffle.partitions", str(max(4, cores * 2)))
+            .config("spark.sql.shuffle.partitions", str(partitions or max(4, cores * 2)))
+            .config("spark.default.parallelism", str(partitions or max(4, cores * 2)))
             .config("spark.ui.enabled", "false")
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate())
@@ -239,8 +242,14 @@ def spark_session(cores: int = 2, memory: str = "2g") -> Any:
 
 def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
         threshold: float = 0.9, seed: int = 7, spark: Any = None,
-        u_pairs: float = 2e6) -> Result:
-    """Train on the two tables (no labels) and return the pairs at or above ``threshold``."""
+        u_pairs: float = 2e6, trained: dict[str, Any] | None = None,
+        min_pairs_to_train: float = 1e6) -> Result:
+    """Train on the two tables (no labels) and return the pairs at or above ``threshold``.
+
+    ``trained``: a model already trained (its saved settings), to score with and not train:
+    one model for many extracts, or the same model on the other engine. With fewer than
+    ``min_pairs_to_train`` possible pairs, random pairs and EM would learn from a handful of
+    examples: only the prior is estimated and the starting m and u values stand."""
     from splink import Linker
 
     if engine not in ENGINES:
@@ -260,24 +269,52 @@ def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
         dialect = "spark"
     left = db_api.register(register, dataset_display_name="register")
     right = db_api.register(partner, dataset_display_name="partner")
-    linker = Linker([left, right], settings(dialect), log_level=None)
+    model = for_dialect(trained, dialect) if trained else settings(dialect)
+    linker = Linker([left, right], model, log_level=None)
     notes: list[str] = []
+    if trained is None:
+        small = len(register) * len(partner) < min_pairs_to_train
+        _train(linker, seed=seed, u_pairs=u_pairs, big=len(partner) >= 200_000, notes=notes,
+               prior_only=small)
+    predictions = linker.inference.predict(threshold_match_probability=threshold,
+                                           warning_mode="never")
+    pairs = predictions.as_record_list()
+    return Result(pairs=pairs, settings=linker.misc.save_model_to_json(overwrite=True),
+                  notes=notes, pairs_scored=len(pairs), seconds=time.perf_counter() - started)
+
+
+def for_dialect(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
+    """A trained model's settings with each level's SQL written for ``dialect`` (the levels
+    are found by their labels; the trained m and u values stay)."""
+    import copy
+
+    model = copy.deepcopy(trained)
+    model["sql_dialect"] = dialect
+    for comparison in model["comparisons"]:
+        ours = {label: sql for label, sql, _, _ in LEVELS[comparison["output_column_name"]]}
+        for level in comparison["comparison_levels"]:
+            label = level.get("label_for_charts")
+            if label in ours and label != "else":
+                level["sql_condition"] = _sql(ours[label], dialect)
+    return model
+
+
+def _train(linker: Any, *, seed: int, u_pairs: float, big: bool, notes: list[str],
+           prior_only: bool) -> None:
+    """The prior from near-certain pairs, u from random pairs, m by EM: no labels."""
     try:
         linker.training.estimate_probability_two_random_records_match(
             DETERMINISTIC_RULES, recall=0.7)
     except Exception as exc:  # too few certain pairs (a tiny extract): keep the default
         notes.append(f"prior left at its default: {exc}")
-    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed)
-    proportion = 1.0 if len(partner) < 200_000 else 0.2
+    if prior_only:
+        notes.append("too few possible pairs to learn m and u from: the starting values stand")
+        return
+    linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=seed,
+                                                     num_chunks=1)
     for rule in EM_RULES:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, record_sample_proportion=proportion)
+                rule, record_sample_proportion=0.2 if big else 1.0)
         except Exception as exc:  # no pairs to learn from: the starting m values stand
             notes.append(f"EM on {rule} skipped: {exc}")
-    predictions = linker.inference.predict(threshold_match_probability=threshold,
-                                           warning_mode="never")
-    pairs = predictions.as_record_list()
-    trained = linker.misc.save_model_to_json(overwrite=True)
-    return Result(pairs=pairs, settings=trained, notes=notes, pairs_scored=len(pairs),
-                  seconds=time.perf_counter() - started)

@@ -106,8 +106,11 @@ def best_pairs(pairs: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, A
 
 def run_linkage(*, extract_id: int, actor: AbstractBaseUser | None, today: dt.date,
                 engine_name: str = "duckdb", threshold: float = 0.9, spark: Any = None,
-                ) -> LinkageModel:
-    """Train a model on the extract against the register, keep it, and open the leads."""
+                model_id: int | None = None) -> LinkageModel:
+    """Train a model on the extract against the register, keep it, and open the leads.
+
+    ``model_id``: score with a stored model instead of training a new one (a new
+    LinkageModel row still records this run, with the same parameters)."""
     if actor is not None and not policy.may(actor, "partner_data.import"):
         raise NotPermitted("not found")
     if engine_name not in engine.ENGINES:
@@ -117,13 +120,21 @@ def run_linkage(*, extract_id: int, actor: AbstractBaseUser | None, today: dt.da
     extract = PartnerExtract.objects.filter(pk=extract_id).first()
     if extract is None:
         raise InvalidInput("extract", f"there is no partner extract {extract_id}")
+    trained = None
+    if model_id is not None:
+        stored = LinkageModel.objects.filter(pk=model_id).first()
+        if stored is None:
+            raise InvalidInput("model", f"there is no linkage model {model_id}")
+        trained = stored.settings_json
     ours_side, ours_values, postcodes = register_side()
     theirs_side, theirs_values = partner_side(extract)
     if not len(theirs_side) or not len(ours_side):
         raise InvalidInput("extract", "has no accepted rows to match" if not len(theirs_side)
                            else "cannot be matched: the register is empty")
     result = engine.run(ours_side.table(), theirs_side.table(), engine=engine_name,
-                        threshold=threshold, spark=spark)
+                        threshold=threshold, spark=spark, trained=trained)
+    if model_id is not None:
+        result.notes.append(f"scored with linkage model {model_id}, not trained again")
     return _keep(extract, result, ours_values, theirs_values, postcodes, actor=actor,
                  today=today, engine_name=engine_name, threshold=threshold)
 
