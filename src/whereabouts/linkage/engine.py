@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -236,6 +237,10 @@ def spark_session(cores: int = 2, memory: str = "2g", partitions: int | None = N
             .config("spark.sql.shuffle.partitions", str(partitions or max(4, cores * 2)))
             .config("spark.default.parallelism", str(partitions or max(4, cores * 2)))
             .config("spark.ui.enabled", "false")
+            .config("spark.sql.adaptive.enabled", "false")
+            .config("spark.sql.codegen.wholeStage", "false" if partitions == 1 else "true")
+            .config("spark.driver.extraJavaOptions",
+                    "-XX:+UseSerialGC -XX:TieredStopAtLevel=1" if partitions == 1 else "")
             .config("spark.sql.session.timeZone", "UTC")
             .getOrCreate())
 
@@ -267,8 +272,9 @@ def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
         db_api = SparkAPI(spark_session=spark or spark_session(),
                           break_lineage_method="persist")
         dialect = "spark"
-    left = db_api.register(register, dataset_display_name="register")
-    right = db_api.register(partner, dataset_display_name="partner")
+    run_id = uuid.uuid4().hex[:8]  # a Spark session may be shared by several runs
+    left = db_api.register(register, dataset_display_name=f"register_{run_id}")
+    right = db_api.register(partner, dataset_display_name=f"partner_{run_id}")
     model = for_dialect(trained, dialect) if trained else settings(dialect)
     linker = Linker([left, right], model, log_level=None)
     notes: list[str] = []
