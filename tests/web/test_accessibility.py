@@ -141,6 +141,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         ("/transfers/", "transfers"),
         (f"/transfers/{scene['transfer'].pk}/accept/", "accept a transfer"),
         ("/inbox/?show=all", "inbox"),
+        ("/leads/", "leads from partner data"),
+        (f"/leads/{scene['lead'].pk}/", "a lead from partner data"),
         (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
         ("/reviews/", "records due for review"),
         (f"/reviews/{pid}/", "review a record (MoPI)"),
