@@ -105,8 +105,12 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                                            postcode="B23 6AB")])
     from whereabouts.register.models import Transfer
 
+    from ..linkage.leadmaker import make_lead
+
+    lead = make_lead(person, "missing", routed_to=supervisor)
     return {"person": person, "supervisor": supervisor, "theirs": theirs,
-            "circulated": circulated, "transfer": Transfer.objects.get(person=mover)}
+            "circulated": circulated, "transfer": Transfer.objects.get(person=mover),
+            "lead": lead}
 
 
 @pytest.mark.django_db(transaction=True)

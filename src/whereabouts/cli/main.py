@@ -76,6 +76,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.exchange import stage_cross_force
 
         stage_cross_force()
+    from whereabouts.linkage.models import PartnerExtract
+
+    if not PartnerExtract.objects.exists():
+        from whereabouts.demo.partners import stage_partner_extract
+
+        stage_partner_extract()
     print(report.summary())
     if args.build_only:
         return 0
