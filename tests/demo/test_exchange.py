@@ -14,6 +14,7 @@ from whereabouts.access.models import AuditEntry
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import build_demo, reset_database
 from whereabouts.demo.exchange import stage_cross_force
+from whereabouts.demo.partners import stage_partner_extract
 from whereabouts.missing import inbox
 from whereabouts.register import transfers
 from whereabouts.register.models import CirculationReceipt, Event, Transfer
@@ -27,7 +28,8 @@ def staged(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         build_demo(seed=2017, scale=0.01, fresh=True, progress=lambda *_: None)
         before = registered_by_force(FOI_DATE)
         staged = stage_cross_force(progress=lambda *_: None)
-    yield {**staged, "before": before}
+        partners = stage_partner_extract(progress=lambda *_: None)
+    yield {**staged, "before": before, "partners": partners}
     with django_db_blocker.unblock():
         reset_database(progress=lambda *_: None)  # leave an empty register behind
 
@@ -98,3 +100,18 @@ def test_the_demo_supervisors_see_it_in_their_pages(staged, db, client, settings
     client.force_login(users["supervisor.demo"])
     home = client.get(reverse("home")).content.decode()
     assert "overdue for acceptance" in home
+
+
+@pytest.mark.django_db
+def test_the_demos_housing_extract_finds_missing_people_for_their_owners(staged):
+    from whereabouts.linkage.models import Lead
+
+    truth = {(row.person_id, row.ref) for row in staged["partners"]["rows"] if row.person_id}
+    leads = list(Lead.objects.select_related("record", "routed_to"))
+    found = {(lead.person_id, lead.record.source_id) for lead in leads}
+    assert found <= truth  # every lead is the right person
+    assert len(found) >= 0.8 * len(truth)
+    mine = [lead for lead in leads
+            if lead.kind == "missing" and lead.routed_to.username == "om.demo"]
+    assert len(mine) >= 3
+    assert all(lead.explanation for lead in leads)

@@ -78,9 +78,9 @@ class Side:
     prefix: str
     columns: dict[str, list[Any]] = field(default_factory=lambda: {n: [] for n in SCHEMA.names})
 
-    def add(self, key: int, n: int, *, forename: str, surname: str, dob: dt.date, ni: str,
-            postcode: str, postcodes: Iterable[str], address: str) -> None:
-        iso = dob.isoformat()
+    def add(self, key: int, n: int, *, forename: str, surname: str, dob: dt.date | None,
+            ni: str, postcode: str, postcodes: Iterable[str], address: str) -> None:
+        iso = dob.isoformat() if dob else None
         c = self.columns
         c["unique_id"].append(f"{self.prefix}:{key}:{n}")
         c["forename"].append(forename or None)
@@ -88,8 +88,8 @@ class Side:
         c["surname"].append(surname or None)
         c["surname_sx"].append(sound(surname))
         c["dob"].append(iso)
-        c["yob"].append(iso[:4])
-        c["decade"].append(iso[:3])
+        c["yob"].append(iso[:4] if iso else None)
+        c["decade"].append(iso[:3] if iso else None)
         c["ni"].append(ni or None)
         c["postcode"].append(postcode or None)
         c["district"].append(normalise.district(postcode) or None)
