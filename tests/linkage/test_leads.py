@@ -47,6 +47,17 @@ def test_accepting_a_lead_on_a_missing_person_logs_it_on_the_episode(missing_per
     assert decided.outcome.startswith("logged as a lead on the missing episode")
 
 
+def test_accepting_a_lead_on_someone_since_located_records_only_the_decision(
+        missing_person, officer, supervisor):
+    lead = make_lead(missing_person, "missing", routed_to=officer)
+    missing.record_located(person_id=missing_person.pk, located_on="2024-05-01",
+                           where="Walsall", by="PC 1", how_found="arrest", outcome="arrested",
+                           actor=supervisor, today=TODAY)
+    decided = leads.decide(lead_id=lead.pk, accept=True, reason="", actor=officer, today=TODAY)
+    assert decided.outcome == "no action: they are no longer missing"
+    assert not Event.objects.filter(person=missing_person, kind="missing.action").exists()
+
+
 def test_accepting_an_undeclared_address_opens_a_whereabouts_check(make_person, officer):
     person = make_person()
     lead = make_lead(person, "undeclared_address", routed_to=officer)

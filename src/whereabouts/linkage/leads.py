@@ -116,6 +116,8 @@ def decide(*, lead_id: int, accept: bool, reason: str, actor: AbstractBaseUser,
                 next_action=f"Follow up the partner lead at {address}"[:300],
                 next_action_by=today + dt.timedelta(days=FOLLOW_UP_DAYS))
             outcome = "logged as a lead on the missing episode, with a follow-up"
+        elif lead.kind == LeadKind.MISSING:
+            outcome = "no action: they are no longer missing"
         elif lead.kind == LeadKind.UNDECLARED:
             try:
                 missing_services.open_whereabouts_check(
