@@ -34,14 +34,14 @@ FORENAMES = ["John", "David", "Michael", "Paul", "Andrew", "Mark", "James", "Rob
 
 
 def surnames(rng: random.Random, n: int = 6000) -> list[str]:
-    """A long tail of surnames: the common ones and made-up ones of similar shape."""
-    base = synthetic.SURNAMES
+    """A long tail of surnames: the common ones and made-up ones of similar shape (up to
+    34 + 30 × 30 × 4 of them)."""
     syll = ["ash", "brook", "car", "dale", "ford", "ham", "ley", "mor", "ton", "well",
-            "wick", "by", "den", "field", "gate", "hurst", "ing", "lock", "more", "shaw"]
-    names = set(base)
-    while len(names) < n:
-        names.add((rng.choice(syll) + rng.choice(syll) + rng.choice(["", "s", "e"])).title())
-    return sorted(names)
+            "wick", "by", "den", "field", "gate", "hurst", "ing", "lock", "more", "shaw",
+            "bur", "cot", "grave", "holt", "kin", "lin", "rid", "stead", "thorn", "win"]
+    made = sorted({(a + b + end).title() for a in syll for b in syll if a != b
+                   for end in ("", "s", "e", "er")})
+    return sorted(set(synthetic.SURNAMES) | set(rng.sample(made, min(n, len(made)))))
 
 
 def make_register(rng: random.Random, n: int) -> tuple[engine.Side, list[synthetic.Source]]:
