@@ -139,6 +139,10 @@ def cmd_link(args: argparse.Namespace) -> int:
     except (InvalidInput, get_user_model().DoesNotExist, NotPermitted) as exc:
         print(f"link: {exc}", file=sys.stderr)
         return 1
+    except ImportError as exc:  # pyspark is in the dev extra only
+        print(f"link: the {args.engine} engine is not installed ({exc}); install pyspark "
+              f"(the dev lock has it) and Java 17", file=sys.stderr)
+        return 1
     print(f"Linkage model {model.pk} (Splink {model.splink_version}, {model.engine}) trained "
           f"on extract {model.extract_id} in {model.seconds:.1f} s: {model.pairs_scored} pairs "
           f"at or above {model.threshold:.0%}, {model.leads_opened} leads opened.")
