@@ -109,7 +109,7 @@ def found_pairs(result: engine.Result) -> set[tuple[int, int]]:
 
 
 def synthetic_run(size: int, register: int, linked: float, threshold: float,
-                  engine_name: str) -> None:
+                  engine_name: str, u_pairs: float) -> None:
     rng = random.Random(size)
     t = time.perf_counter()
     reg, sources = make_register(rng, register)
@@ -117,7 +117,7 @@ def synthetic_run(size: int, register: int, linked: float, threshold: float,
     made = time.perf_counter() - t
     t = time.perf_counter()
     result = engine.run(reg.table(), extract.table(), engine=engine_name, threshold=threshold,
-                        u_pairs=1e7)
+                        u_pairs=u_pairs)
     seconds = time.perf_counter() - t
     p, r, f1 = score(found_pairs(result), truth)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -157,7 +157,7 @@ def febrl(threshold: float) -> None:
     right, rid = side(b, "p")
     truth = _truth(lid, rid)
     t = time.perf_counter()
-    result = engine.run(left.table(), right.table(), threshold=threshold, u_pairs=1e7)
+    result = engine.run(left.table(), right.table(), threshold=threshold, u_pairs=2e6)
     seconds = time.perf_counter() - t
     p, r, f1 = score(found_pairs(result), truth)
     print(f"| FEBRL4 (5,000 × 5,000) | Splink model, trained without labels | {threshold} | "
@@ -221,6 +221,8 @@ def main() -> int:
     parser.add_argument("--linked", type=float, default=0.1)
     parser.add_argument("--threshold", type=float, default=0.9)
     parser.add_argument("--engine", choices=engine.ENGINES, default="duckdb")
+    parser.add_argument("--u-pairs", type=float, default=2e6,
+                        help="random pairs for u (default 2e6, as whereabouts link)")
     parser.add_argument("--febrl", action="store_true")
     args = parser.parse_args()
     if args.febrl:
@@ -232,7 +234,8 @@ def main() -> int:
           "link time | peak memory | data made in |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
-        synthetic_run(size, args.register, args.linked, args.threshold, args.engine)
+        synthetic_run(size, args.register, args.linked, args.threshold, args.engine,
+                      args.u_pairs)
     return 0
 
 
