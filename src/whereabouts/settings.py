@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "whereabouts.retention",
     "whereabouts.visits",
     "whereabouts.risk",
+    "whereabouts.linkage",
     "whereabouts.web",
     "whereabouts.api",
     "whereabouts.imports",

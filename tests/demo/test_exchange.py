@@ -15,6 +15,7 @@ from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import build_demo, reset_database
 from whereabouts.demo.exchange import stage_cross_force
 from whereabouts.demo.risk import stage_risk
+from whereabouts.demo.partners import stage_partner_extract
 from whereabouts.missing import inbox
 from whereabouts.register import transfers
 from whereabouts.register.models import CirculationReceipt, Event, Transfer
@@ -29,7 +30,8 @@ def staged(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         before = registered_by_force(FOI_DATE)
         staged = stage_cross_force(progress=lambda *_: None)
         risk = stage_risk(progress=lambda *_: None)
-    yield {**staged, "before": before, "risk": risk}
+        partners = stage_partner_extract(progress=lambda *_: None)
+    yield {**staged, "before": before, "risk": risk, "partners": partners}
     with django_db_blocker.unblock():
         reset_database(progress=lambda *_: None)  # leave an empty register behind
 
@@ -119,3 +121,16 @@ def test_the_demo_shows_a_mapp_meeting_its_actions_an_order_and_an_overdue_arms(
         seen = client.get(reverse("mappa-mine")).content.decode()
         assert "Remain at MAPPA level 2" in seen and "Confirm the licence conditions" in seen
         assert "Unannounced home visit" not in seen
+@pytest.mark.django_db
+def test_the_demos_housing_extract_finds_missing_people_for_their_owners(staged):
+    from whereabouts.linkage.models import Lead
+
+    truth = {(row.person_id, row.ref) for row in staged["partners"]["rows"] if row.person_id}
+    leads = list(Lead.objects.select_related("record", "routed_to"))
+    found = {(lead.person_id, lead.record.source_id) for lead in leads}
+    assert found <= truth  # every lead is the right person
+    assert len(found) >= 0.8 * len(truth)
+    mine = [lead for lead in leads
+            if lead.kind == "missing" and lead.routed_to.username == "om.demo"]
+    assert len(mine) >= 3
+    assert all(lead.explanation for lead in leads)

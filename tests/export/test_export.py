@@ -34,6 +34,7 @@ from whereabouts.register.models import CirculationReceipt, Event, Person, Searc
 from whereabouts.register.services import AddressInput, DisposalInput
 from whereabouts.register.transfers import open_transfer
 from whereabouts.imports.models import ImportedPerson, ImportRun
+from whereabouts.linkage.models import Lead, LinkageModel, PartnerExtract, PartnerRecord
 from whereabouts.retention import services as retention
 from whereabouts.risk.services import record_meeting
 from whereabouts.visits.models import ForceVisitPolicy, VisitStatus
@@ -109,6 +110,22 @@ def ledger(make_user: Any, make_person: Any, officer: Any) -> dict[str, Any]:
                                    by=admin, file="extract.xlsx", source="import:extract.xlsx",
                                    people_created=1)
     ImportedPerson.objects.create(person=bob, run=run, reference=bob.reference, rows="ab12 cd34")
+    at = dt.datetime(2024, 5, 2, 10, tzinfo=dt.UTC)
+    extract = PartnerExtract.objects.create(
+        agency="Housing", source_name="tenancies.csv", file_format="csv",
+        mapping={"family_name": "Surname"}, imported_by=supervisor, imported_at=at,
+        rows_read=1, rows_accepted=1)
+    tenancy = PartnerRecord.objects.create(
+        extract=extract, line=2, source_id="H-1", family_name="Aldous", given_names="Ann",
+        date_of_birth=dt.date(1980, 1, 5), postcode="B2 2BB", date_from=dt.date(2024, 4, 1))
+    model = LinkageModel.objects.create(
+        extract=extract, engine="duckdb", splink_version="5.0.0",
+        settings_json={"probability_two_random_records_match": 0.001}, trained_at=at,
+        trained_by=supervisor, threshold=0.9, pairs_scored=10, leads_opened=1)
+    Lead.objects.create(person=ann, record=tenancy, model=model, kind="undeclared_address",
+                        match_probability=0.97, match_weight=5.1, matched_name="Ann ALDOUS",
+                        explanation=[{"field": "date of birth", "says": "day and month swapped"}],
+                        created_at=at)
     run_sweep(TODAY, workers=1)
     run_visit_sweep(TODAY)
     refresh_status_periods(rebuild=True, workers=1)

@@ -105,8 +105,12 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                                            postcode="B23 6AB")])
     from whereabouts.register.models import Transfer
 
+    from ..linkage.leadmaker import make_lead
+
+    lead = make_lead(person, "missing", routed_to=supervisor)
     return {"person": person, "supervisor": supervisor, "theirs": theirs,
-            "circulated": circulated, "transfer": Transfer.objects.get(person=mover)}
+            "circulated": circulated, "transfer": Transfer.objects.get(person=mover),
+            "lead": lead}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -141,6 +145,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         ("/transfers/", "transfers"),
         (f"/transfers/{scene['transfer'].pk}/accept/", "accept a transfer"),
         ("/inbox/?show=all", "inbox"),
+        ("/leads/", "leads from partner data"),
+        (f"/leads/{scene['lead'].pk}/", "a lead from partner data"),
         (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
         ("/reviews/", "records due for review"),
         (f"/reviews/{pid}/", "review a record (MoPI)"),

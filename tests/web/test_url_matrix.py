@@ -30,6 +30,7 @@ from whereabouts.register import services
 from whereabouts.register.models import Transfer
 
 from ..conftest import TODAY
+from ..linkage.leadmaker import make_lead
 
 ROLES = ("anonymous", "no_role", "offender_manager", "supervisor", "senior_officer",
          "national_caseworker", "analyst", "foi_officer", "partner", "auditor",
@@ -95,6 +96,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "inbox-acknowledge": ("circulated", row(405)),  # POST only
     "mappa-mine": ("", row(404, **CASEWORK, partner=200)),
     "mappa-action-done": ("user", row(405)),  # POST only
+    "leads": ("", row(404, **CASEWORK)),
+    "lead": ("lead", row(404, **CASEWORK)),
+    "lead@theirs": ("their-lead", row(404)),  # a lead on another force's person
 }
 
 
@@ -226,7 +230,9 @@ def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict
             "json": ["json"],
             "incoming": [Transfer.objects.get(person=incoming).pk],
             "outgoing": [Transfer.objects.get(person=outgoing).pk],
-            "circulated": [circulated.pk]}
+            "circulated": [circulated.pk],
+            "lead": [make_lead(mine, "undeclared_address").pk],
+            "their-lead": [make_lead(theirs, "undeclared_address").pk]}
     return {"users": users, "args": args}
 
 

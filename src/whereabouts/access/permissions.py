@@ -41,6 +41,11 @@ PERMISSIONS: dict[str, str] = {
     "mappa.attended": "See the MAPP meetings they attended (partner agencies)",
     "orders.record": "Record Sexual Harm Prevention Orders and Sexual Risk Orders, their "
                      "variations and discharge, for people of their own force",
+    "leads.work": "See the leads from partner data matching on people of their force and "
+                  "accept or reject them (accepting logs a lead on a missing episode or opens "
+                  "a whereabouts check)",
+    "partner_data.import": "Import partner agencies' extracts and match them against the "
+                           "register (the leads go to the people's officers)",
     "visits.backlog": "See the force's overdue home visits by officer",
     "visits.policy": "Choose the force's visit policy (preset and default intervals)",
     "share.create": "Share a person with a partner agency, for a period and a purpose",
@@ -63,15 +68,18 @@ PERMISSIONS: dict[str, str] = {
 
 _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "person.record",
                        "people.caseload", "people.search", "missing.board", "figures.view",
-                       "transfers.view", "mappa.meeting", "mappa.actions", "orders.record"})
+                       "transfers.view", "mappa.meeting", "mappa.actions", "orders.record",
+                       "leads.work"})
 
 #: Role value (``access.models.Role``) -> the permissions it holds. Nothing is implied: a
 #: role not listed, or a user without a role, holds nothing.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "offender_manager": _CASEWORK | {"risk.record"},
-    "supervisor": _CASEWORK | {"share.create", "transfers.manage", "retention.review",
+    "supervisor": _CASEWORK | {"share.create", "partner_data.import", "transfers.manage",
+                               "retention.review",
                                "risk.record", "mappa.record", "visits.backlog"},
-    "senior_officer": _CASEWORK | {"share.create", "transfers.manage", "retention.review",
+    "senior_officer": _CASEWORK | {"share.create", "partner_data.import", "transfers.manage",
+                                   "retention.review",
                                    "risk.record", "mappa.record", "visits.backlog",
                                    "visits.policy", "register.import"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),

@@ -148,6 +148,10 @@ def _scoped(label: str, force: str | None, users: set[int] | None) -> QuerySet[A
         "access.erasure": Q(force_id=force),
         "visits.forcevisitpolicy": Q(force_id=force),
         "imports.importrun": Q(people__person__force_id=force),
+        # Partner data: only the extracts, records and models behind the force's leads.
+        "linkage.partnerextract": Q(records__leads__person__force_id=force),
+        "linkage.partnerrecord": Q(leads__person__force_id=force),
+        "linkage.linkagemodel": Q(leads__person__force_id=force),
     }
     if label in by_table:
         return qs.filter(by_table[label]).distinct()

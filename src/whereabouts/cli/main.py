@@ -87,10 +87,79 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.risk import stage_risk
 
         stage_risk()
+    from whereabouts.linkage.models import PartnerExtract
+
+    if not PartnerExtract.objects.exists():
+        from whereabouts.demo.partners import stage_partner_extract
+
+        stage_partner_extract()
     print(report.summary())
     if args.build_only:
         return 0
     return _serve(args.host, args.port, banner=report.login_help())
+
+
+def _user_or_none(username: str | None) -> object:
+    if not username:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def cmd_partner_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.clock import today
+    from whereabouts.linkage.extracts import import_extract
+    from whereabouts.register.errors import InvalidInput
+    from whereabouts.register.recording import NotPermitted
+
+    try:
+        actor = _user_or_none(args.by)
+        mapping = Path(args.mapping).read_text(encoding="utf-8")
+        extract = import_extract(path=args.file, agency=args.agency, mapping=mapping,
+                                 actor=actor, today=today(), rejects_path=args.rejects)
+    except (InvalidInput, OSError, get_user_model().DoesNotExist, NotPermitted) as exc:
+        print(f"partner-import: {exc}", file=sys.stderr)
+        return 1
+    print(f"Partner extract {extract.pk} from {extract.agency}: {extract.rows_read} rows read, "
+          f"{extract.rows_accepted} accepted, {extract.rows_rejected} rejected"
+          + (f" (with the reason, in {extract.rejects_path})" if extract.rows_rejected else "")
+          + ".")
+    return 0
+
+
+def cmd_link(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.clock import today
+    from whereabouts.linkage.linking import run_linkage
+    from whereabouts.register.errors import InvalidInput
+    from whereabouts.register.recording import NotPermitted
+
+    try:
+        model = run_linkage(extract_id=args.extract, actor=_user_or_none(args.by),
+                            today=today(), engine_name=args.engine, threshold=args.threshold)
+    except (InvalidInput, get_user_model().DoesNotExist, NotPermitted) as exc:
+        print(f"link: {exc}", file=sys.stderr)
+        return 1
+    except ImportError as exc:  # pyspark is in the dev extra only
+        print(f"link: the {args.engine} engine is not installed ({exc}); install pyspark "
+              f"(the dev lock has it) and Java 17", file=sys.stderr)
+        return 1
+    print(f"Linkage model {model.pk} (Splink {model.splink_version}, {model.engine}) trained "
+          f"on extract {model.extract_id} in {model.seconds:.1f} s: {model.pairs_scored} pairs "
+          f"at or above {model.threshold:.0%}, {model.leads_opened} leads opened.")
+    if model.notes:
+        print(model.notes)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -652,6 +721,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="CSV with columns district,force_slug")
     p.add_argument("--rejects", help="where to write rejected rows (default FILE.rejects.csv)")
     p.set_defaults(func=cmd_reference_postcodes)
+
+    p = sub.add_parser("partner-import",
+                       help="import a partner agency's extract (CSV or Parquet) for matching")
+    p.add_argument("file", help="the extract: .csv or .parquet")
+    p.add_argument("--agency", required=True, help="the agency, e.g. \"DWP\"")
+    p.add_argument("--mapping", required=True, help="JSON: our fields -> the file's columns "
+                                                    "(docs/linkage.md)")
+    p.add_argument("--rejects", help="where to write rejected rows (default FILE.rejects.csv)")
+    p.add_argument("--by", help="the user importing it, for the record and the audit log")
+    p.set_defaults(func=cmd_partner_import)
+
+    p = sub.add_parser("link", help="match a partner extract against the register (Splink)")
+    p.add_argument("--extract", type=int, required=True, help="the extract's number")
+    p.add_argument("--engine", choices=["duckdb", "spark"], default="duckdb")
+    p.add_argument("--threshold", type=float, default=0.9,
+                   help="match probability at or above which a lead opens (default 0.9)")
+    p.add_argument("--by", help="the user running it, for the record and the audit log")
+    p.set_defaults(func=cmd_link)
 
     p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
     p.set_defaults(func=cmd_frontend)

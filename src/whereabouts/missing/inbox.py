@@ -11,6 +11,7 @@ it at the top. Every look at the inbox and every acknowledgement is in the audit
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +192,23 @@ class Lead:
     reported_by: str
 
 
+def episode_owners(people: Iterable[Person]) -> dict[int, str | None]:
+    """The username of the officer owning each person's case: the last owner assigned on a
+    missing episode (``missing.action`` of kind ``owner_assigned``), else the person's
+    offender manager. ``people`` need their ``offender_manager`` selected."""
+    people = list(people)
+    assigned: dict[int, Any] = {}
+    for person_id, details in (Event.objects.filter(
+            person_id__in={p.pk for p in people}, kind=EventKind.MISSING_ACTION,
+            supersedes__isnull=True).order_by("effective_date", "id")
+            .values_list("person_id", "details")):
+        if details.get("action") == "owner_assigned":
+            assigned[person_id] = details.get("owner")
+    return {p.pk: assigned.get(p.pk) or (p.offender_manager.get_username()
+                                         if p.offender_manager_id else None)
+            for p in people}
+
+
 def leads_for_owner(user: AbstractBaseUser, as_at: dt.date, *, days: int = 90) -> list[Lead]:
     """Sightings and leads from other forces in the last ``days``, on open episodes that
     ``user`` owns (the last owner assigned, else the person's offender manager)."""
@@ -201,20 +219,11 @@ def leads_for_owner(user: AbstractBaseUser, as_at: dt.date, *, days: int = 90) -
     ).select_related("person__offender_manager", "recorded_by").order_by("-effective_date", "-id"))
     if not rows:
         return []
-    owners: dict[int, Any] = {}
-    for person_id, details in (Event.objects.filter(
-            person_id__in={e.person_id for e in rows}, kind=EventKind.MISSING_ACTION,
-            supersedes__isnull=True).order_by("effective_date", "id")
-            .values_list("person_id", "details")):
-        if details.get("action") == "owner_assigned":
-            owners[person_id] = details.get("owner")
+    owners = episode_owners([e.person for e in rows])
     username = user.get_username()
     mine = []
     for event in rows:
-        owner = owners.get(event.person_id) or (
-            event.person.offender_manager.get_username()
-            if event.person.offender_manager_id else None)
-        if owner != username:
+        if owners.get(event.person_id) != username:
             continue
         if open_episode(person_episodes(event.person)) is None:
             continue

@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items.append(("Overdue visits", reverse("overdue-visits")))
     if policy.may(user, "transfers.view"):
         items += [("Inbox", reverse("inbox")), ("Transfers", reverse("transfers"))]
+    if policy.may(user, "leads.work"):
+        items.append(("Leads", reverse("leads")))
     if policy.may(user, "shared.open"):
         items.append(("Shared with us", reverse("shared")))
     if policy.may(user, "figures.view"):

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from whereabouts.access import audit, policy
 from whereabouts.access.models import AuditAction
 from whereabouts.clock import today
+from whereabouts.linkage import leads as linkage_leads
 from whereabouts.missing import inbox as inbox_service
 from whereabouts.register import transfers
 from whereabouts.register.errors import InvalidInput
@@ -134,12 +135,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(items, 25).get_page(request.GET.get("page"))
     inbox_service.fill(list(page.object_list), as_at)
     leads = inbox_service.leads_for_owner(request.user, as_at)
+    partner_leads = linkage_leads.routed_missing_leads(request.user)
     audit.record(actor=request.user, action=AuditAction.CONSULTATION,
                  what=f"viewed the inbox of circulations from other forces "
                       f"({len(items)} {'waiting' if waiting else 'active'}), page {page.number}",
-                 listed=sorted({c.person_id for c in page} | {lead.person.pk for lead in leads}))
+                 listed=sorted({c.person_id for c in page} | {lead.person.pk for lead in leads}
+                               | {lead.person_id for lead in partner_leads}))
     return render(request, "web/inbox.html", {"page": page, "waiting": waiting,
-                                              "leads": leads, "as_at": as_at})
+                                              "leads": leads, "partner_leads": partner_leads,
+                                              "as_at": as_at})
 
 
 class SightingForm(forms.Form):

@@ -1,0 +1,122 @@
+"""Partner extracts, their accepted rows, the trained linkage models and the leads."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from whereabouts.register.models import Person
+
+
+class PartnerExtract(models.Model):
+    """One file from a partner agency, imported with a declared column mapping."""
+
+    agency = models.CharField(max_length=80)
+    source_name = models.CharField(max_length=255, help_text="The file's name as imported")
+    file_format = models.CharField(max_length=10)
+    mapping = models.JSONField(help_text="Our field -> the file's column, as declared")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField()
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_accepted = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    rejects_path = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.source_name}"
+
+
+class PartnerRecord(models.Model):
+    """One accepted row of an extract, normalised (names upper case, postcode spaced)."""
+
+    extract = models.ForeignKey(PartnerExtract, on_delete=models.CASCADE,
+                                related_name="records")
+    line = models.PositiveIntegerField(help_text="The row's line in the file (1 = header)")
+    source_id = models.CharField(max_length=80, blank=True,
+                                 help_text="The agency's own reference, if mapped")
+    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=150)
+    earlier_family_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField()
+    ni_number = models.CharField(max_length=13, blank=True)
+    address_line = models.CharField(max_length=200, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    date_from = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["extract", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.given_names} {self.family_name}"
+
+    @property
+    def address(self) -> str:
+        return ", ".join(p for p in (self.address_line, self.postcode) if p)
+
+
+class LinkageModel(models.Model):
+    """A Splink model as trained on one extract: its settings with the trained parameters."""
+
+    extract = models.ForeignKey(PartnerExtract, on_delete=models.PROTECT,
+                                related_name="models")
+    engine = models.CharField(max_length=10)
+    splink_version = models.CharField(max_length=20)
+    settings_json = models.JSONField(help_text="Splink's settings with m, u and the prior")
+    trained_at = models.DateTimeField()
+    trained_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    threshold = models.FloatField(help_text="Match probability at or above which a lead opens")
+    pairs_scored = models.PositiveBigIntegerField(default=0)
+    leads_opened = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0)
+    notes = models.TextField(blank=True, help_text="What training could not do, if anything")
+
+    class Meta:
+        ordering = ["-trained_at", "-id"]
+
+
+class LeadKind(models.TextChoices):
+    MISSING = "missing", "Possible whereabouts of a missing person"
+    UNDECLARED = "undeclared_address", "Address not notified to the police"
+    KNOWN = "known_address", "At an address already notified"
+
+
+class LeadStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class Lead(models.Model):
+    """A register person very probably in a partner extract, for an officer to decide."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="linkage_leads")
+    record = models.ForeignKey(PartnerRecord, on_delete=models.PROTECT, related_name="leads")
+    model = models.ForeignKey(LinkageModel, on_delete=models.PROTECT, related_name="leads")
+    kind = models.CharField(max_length=20, choices=LeadKind.choices)
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    matched_name = models.CharField(max_length=260, help_text="The register's name (or alias) "
+                                                              "that matched best")
+    explanation = models.JSONField(help_text="Per field: what agreed and what did not")
+    routed_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+",
+                                  help_text="The missing episode's owner, who sees it first")
+    status = models.CharField(max_length=10, choices=LeadStatus.choices,
+                              default=LeadStatus.OPEN)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=200, blank=True,
+                               help_text="What accepting it did (an action, a check opened)")
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [models.UniqueConstraint(fields=["person", "record"],
+                                               name="one_lead_per_person_and_record")]

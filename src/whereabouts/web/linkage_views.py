@@ -1,0 +1,89 @@
+"""Leads from partner data matching: the officer's list and one lead, accepted or rejected.
+
+Who may: casework in the person's force (``leads.work``); anyone else gets "not found".
+Every look is in the audit chain, the list with the people it showed.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from whereabouts.access import audit, policy
+from whereabouts.access.models import AuditAction
+from whereabouts.clock import today
+from whereabouts.linkage import leads as lead_service
+from whereabouts.linkage.models import LeadStatus
+from whereabouts.register.errors import InvalidInput
+from whereabouts.register.recording import NotPermitted
+
+
+def _allowed(request: HttpRequest) -> None:
+    if not policy.may(request.user, "leads.work"):
+        raise Http404
+
+
+@login_required
+def lead_list(request: HttpRequest) -> HttpResponse:
+    _allowed(request)
+    status = request.GET.get("status", LeadStatus.OPEN)
+    if status not in LeadStatus.values:
+        status = LeadStatus.OPEN
+    page = Paginator(lead_service.leads_for(request.user, status=status), 25).get_page(
+        request.GET.get("page"))
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                 what=f"viewed the partner data leads ({status}, {page.paginator.count}), "
+                      f"page {page.number}",
+                 listed=sorted({lead.person_id for lead in page}))
+    return render(request, "web/leads.html", {"page": page, "status": status,
+                                              "statuses": LeadStatus.choices})
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Is this the person on the register?", widget=forms.RadioSelect,
+        choices=[("accept", "Yes: accept the lead"), ("reject", "No: reject the lead")],
+        error_messages={"required": "Select whether to accept or reject the lead"})
+    reason = forms.CharField(label="Why (required to reject)", required=False, max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
+    _allowed(request)
+    try:
+        lead = lead_service.lead_for(request.user, lead_id)
+    except NotPermitted:
+        raise Http404 from None
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            decided = lead_service.decide(
+                lead_id=lead.pk, accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"], actor=request.user, today=today())
+        except NotPermitted:
+            raise Http404 from None
+        except InvalidInput as exc:
+            form.add_error(exc.field if exc.field in form.fields else None,
+                           exc.message if exc.field in form.fields
+                           else f"The {exc.field} {exc.message}")
+        else:
+            messages.success(request, f"Lead {decided.get_status_display().lower()}"
+                             + (f": {decided.outcome}" if decided.outcome else ""))
+            return redirect("leads")
+    elif request.method != "POST":
+        audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                     person_id=lead.person_id,
+                     what=f"read partner data lead {lead.pk} ({lead.record.extract.agency})")
+    items = lead.explanation
+    return render(request, "web/lead.html", {
+        "lead": lead, "form": form,
+        "agreed": [i for i in items if i["weight"] > 0],
+        "disagreed": [i for i in items if i["weight"] < 0],
+        "absent": [i for i in items if i["weight"] == 0],
+        "can_decide": lead.status == LeadStatus.OPEN
+        and policy.can_record_events(request.user, lead.person)})
