@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from whereabouts.access import audit, policy
@@ -100,25 +100,26 @@ def _pairs(actor: AbstractBaseUser, model: LinkageModel) -> QuerySet[Lead]:
 def bands(actor: AbstractBaseUser, model_id: int, *, sample: int = SAMPLE) -> list[Band]:
     """The run's pairs in bands: counts, judgements and a sample of unjudged pairs each."""
     model = run_for(actor, model_id)
-    found = [Band(n, bound, label(n)) for n, bound in enumerate(BOUNDS)]
-    unjudged: list[list[Lead]] = [[] for _ in BOUNDS]
-    for lead in (_pairs(actor, model).select_related("person", "record__extract")
-                 .order_by("id")):
-        n = band_of(lead.match_probability)
-        if n is None:
-            continue
-        band = found[n]
-        band.pairs += 1
-        if lead.judgement == Judgement.SAME:
-            band.same += 1
-        elif lead.judgement == Judgement.DIFFERENT:
-            band.different += 1
-        else:
-            unjudged[n].append(lead)
-    for band, pool in zip(found, unjudged, strict=True):
+    pairs = _pairs(actor, model)
+    found = []
+    for n, bound in enumerate(BOUNDS):
+        band = Band(n, bound, label(n))
+        within = pairs.filter(match_probability__gte=bound)
+        if n + 1 < len(BOUNDS):
+            within = within.filter(match_probability__lt=BOUNDS[n + 1])
+        counts = within.aggregate(pairs=Count("pk"),
+                                  same=Count("pk", filter=Q(judgement=Judgement.SAME)),
+                                  different=Count("pk", filter=Q(judgement=Judgement.DIFFERENT)))
+        band.pairs, band.same, band.different = counts["pairs"], counts["same"], counts[
+            "different"]
         # An even spread through the band, the same each time it is opened.
-        step = max(1, len(pool) // sample) if sample else 1
-        band.sample = pool[::step][:sample]
+        pool = list(within.filter(judgement="").order_by("match_probability", "id")
+                    .values_list("pk", flat=True))
+        chosen = pool[::max(1, len(pool) // sample)][:sample] if sample else []
+        band.sample = list(within.filter(pk__in=chosen)
+                           .select_related("person", "record__extract")
+                           .order_by("match_probability", "id"))
+        found.append(band)
     return found
 
 

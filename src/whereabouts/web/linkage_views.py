@@ -157,10 +157,9 @@ def run_bands(request: HttpRequest, model_id: int) -> HttpResponse:
                                       f"{len(change.withdrawn)} withdrawn")
             return redirect("linkage-bands", model.pk)
     found = band_service.bands(request.user, model.pk)
-    if request.method != "POST":
-        audit.record(actor=request.user, action=AuditAction.CONSULTATION,
-                     what=f"reviewed the score bands of linkage run {model.pk}",
-                     listed=sorted({lead.person_id for band in found for lead in band.sample}))
+    audit.record(actor=request.user, action=AuditAction.CONSULTATION,
+                 what=f"viewed the score bands of linkage run {model.pk}",
+                 listed=sorted({lead.person_id for band in found for lead in band.sample}))
     return render(request, "web/linkage_bands.html", {
         "model": model, "bands": found, "form": form,
         "changes": list(reversed(model.threshold_changes))})
