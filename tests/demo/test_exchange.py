@@ -14,8 +14,8 @@ from whereabouts.access.models import AuditEntry
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import build_demo, reset_database
 from whereabouts.demo.exchange import stage_cross_force
-from whereabouts.demo.risk import stage_risk
 from whereabouts.demo.partners import stage_partner_extract
+from whereabouts.demo.risk import stage_risk
 from whereabouts.missing import inbox
 from whereabouts.register import transfers
 from whereabouts.register.models import CirculationReceipt, Event, Transfer

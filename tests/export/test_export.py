@@ -29,12 +29,12 @@ from whereabouts.cli.main import main
 from whereabouts.compliance.models import ComplianceStatus, StatusPeriod, SweepRun, Task
 from whereabouts.compliance.periods import refresh_status_periods, status_counts_as_at
 from whereabouts.compliance.sweep import run_sweep
+from whereabouts.imports.models import ImportedPerson, ImportRun
+from whereabouts.linkage.models import Lead, LinkageModel, PartnerExtract, PartnerRecord
 from whereabouts.register import services
 from whereabouts.register.models import CirculationReceipt, Event, Person, SearchKey, Transfer
 from whereabouts.register.services import AddressInput, DisposalInput
 from whereabouts.register.transfers import open_transfer
-from whereabouts.imports.models import ImportedPerson, ImportRun
-from whereabouts.linkage.models import Lead, LinkageModel, PartnerExtract, PartnerRecord
 from whereabouts.retention import services as retention
 from whereabouts.risk.services import record_meeting
 from whereabouts.visits.models import ForceVisitPolicy, VisitStatus
