@@ -121,11 +121,13 @@ def ledger(make_user: Any, make_person: Any, officer: Any) -> dict[str, Any]:
     model = LinkageModel.objects.create(
         extract=extract, engine="duckdb", splink_version="5.0.0",
         settings_json={"probability_two_random_records_match": 0.001}, trained_at=at,
-        trained_by=supervisor, threshold=0.9, pairs_scored=10, leads_opened=1)
+        trained_by=supervisor, threshold=0.9, pairs_scored=10, leads_opened=1,
+        threshold_changes=[{"by": supervisor.username, "at": at.isoformat(), "old": 0.95,
+                            "new": 0.9, "reason": "Reviewed", "opened": 1, "withdrawn": 0}])
     Lead.objects.create(person=ann, record=tenancy, model=model, kind="undeclared_address",
                         match_probability=0.97, match_weight=5.1, matched_name="Ann ALDOUS",
                         explanation=[{"field": "date of birth", "says": "day and month swapped"}],
-                        created_at=at)
+                        created_at=at, judgement="same", judged_by=supervisor, judged_at=at)
     run_sweep(TODAY, workers=1)
     run_visit_sweep(TODAY)
     refresh_status_periods(rebuild=True, workers=1)

@@ -35,3 +35,21 @@ def make_lead(person: Any, kind: str, *, routed_to: Any = None, postcode: str = 
         person=person, record=record, model=model, kind=kind, match_probability=probability,
         match_weight=24.0, matched_name="ROBERT SMITH", explanation=explain(PAIR, ours, theirs),
         routed_to=routed_to, created_at=timezone.now())
+
+
+def add_pair(model: LinkageModel, person: Any, probability: float, *,
+             status: str = "candidate", kind: str = "undeclared_address",
+             routed_to: Any = None) -> Lead:
+    """Another scored pair of ``model``'s run (a candidate below its threshold by default),
+    on a new record of its extract."""
+    line = PartnerRecord.objects.filter(extract=model.extract).count() + 2
+    record = PartnerRecord.objects.create(
+        extract=model.extract, line=line, family_name="SMYTH", given_names="BOB",
+        date_of_birth=dt.date(1980, 1, 5), address_line=f"{line} CANAL SIDE",
+        postcode="WS2 8AA")
+    ours = Values("ROBERT", "SMITH", dt.date(1980, 5, 1), "", "DY1 1AA", "1 HIGH STREET")
+    theirs = Values("BOB", "SMYTH", dt.date(1980, 1, 5), "", "WS2 8AA", record.address_line)
+    return Lead.objects.create(
+        person=person, record=record, model=model, kind=kind, match_probability=probability,
+        match_weight=3.0, matched_name="ROBERT SMITH", explanation=explain(PAIR, ours, theirs),
+        routed_to=routed_to, status=status, created_at=timezone.now())

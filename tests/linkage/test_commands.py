@@ -34,7 +34,7 @@ def test_import_then_link_prints_what_it_did_and_opens_the_leads(
     assert main(["link", "--extract", str(extract.pk), "--by", "sup.wm"]) == 0
     out = capsys.readouterr().out
     assert "Splink 5.0.0, duckdb" in out and "3 leads opened" in out
-    assert Lead.objects.filter(record__extract=extract).count() == 3
+    assert Lead.objects.filter(record__extract=extract).exclude(status="candidate").count() == 3
 
 
 def test_a_bad_mapping_or_extract_is_an_error_not_a_crash(db, make_user, tmp_path: Path,

@@ -147,6 +147,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         ("/inbox/?show=all", "inbox"),
         ("/leads/", "leads from partner data"),
         (f"/leads/{scene['lead'].pk}/", "a lead from partner data"),
+        ("/leads/runs/", "partner data matching runs"),
+        (f"/leads/runs/{scene['lead'].model_id}/bands/", "a run's score bands"),
         (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
         ("/reviews/", "records due for review"),
         (f"/reviews/{pid}/", "review a record (MoPI)"),

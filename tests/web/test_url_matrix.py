@@ -99,6 +99,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "leads": ("", row(404, **CASEWORK)),
     "lead": ("lead", row(404, **CASEWORK)),
     "lead@theirs": ("their-lead", row(404)),  # a lead on another force's person
+    "linkage-runs": ("", row(404, **SUPERVISING)),  # partner_data.import
+    "linkage-bands": ("run", row(404, **SUPERVISING)),
+    "linkage-bands@nowhere": ("no-run", row(404)),  # a run that does not exist
 }
 
 
@@ -225,13 +228,14 @@ def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict
         circulated = services.event_record(person_id=lost.pk, kind=kind, effective_date=TODAY,
                                            today=TODAY, recorded_by=None, source="test",
                                            details=details)
+    lead = make_lead(mine, "undeclared_address")
     args = {"": [], "mine": [mine.pk], "theirs": [theirs.pk], "user": [officer.pk],
             "mine,visit": [mine.pk, visit.pk], "mine,step": [mine.pk, "visit"],
             "json": ["json"],
             "incoming": [Transfer.objects.get(person=incoming).pk],
             "outgoing": [Transfer.objects.get(person=outgoing).pk],
             "circulated": [circulated.pk],
-            "lead": [make_lead(mine, "undeclared_address").pk],
+            "lead": [lead.pk], "run": [lead.model_id], "no-run": [lead.model_id + 999],
             "their-lead": [make_lead(theirs, "undeclared_address").pk]}
     return {"users": users, "args": args}
 

@@ -84,7 +84,7 @@ def stage_partner_extract(progress: Callable[[str], Any] = print) -> dict[str, A
     extract = import_extract(path=path, agency=AGENCY, mapping=synthetic.MAPPING, actor=None,
                              today=SCENARIO_TODAY)
     model: LinkageModel = run_linkage(extract_id=extract.pk, actor=None, today=SCENARIO_TODAY)
-    leads = Lead.objects.filter(model=model)
+    leads = Lead.objects.filter(model=model).exclude(status="candidate")
     mine = leads.filter(kind="missing", routed_to__username=DEMO_OFFENDER_MANAGER).count()
     progress(f"  Partner data: {AGENCY}'s extract ({extract.rows_accepted} tenancies) matched "
              f"in {model.seconds:.1f} s: {leads.count()} leads, "

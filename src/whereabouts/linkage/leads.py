@@ -34,22 +34,24 @@ from whereabouts.register import services as register
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.recording import NotPermitted
 
-from .models import Lead, LeadKind, LeadStatus
+from .models import OFFICER_STATUSES, Lead, LeadKind, LeadStatus
 
 FOLLOW_UP_DAYS = 3
 
 
 def visible_leads(user: AbstractBaseUser) -> QuerySet[Lead]:
-    """Every lead ``user`` may see: on people of their force, if they hold ``leads.work``."""
+    """Every lead ``user`` may see: on people of their force, if they hold ``leads.work``
+    (not the candidates below a run's threshold: those are for the review of score bands)."""
     if not policy.may(user, "leads.work"):
         return Lead.objects.none()
-    return Lead.objects.filter(person__in=policy.visible_people(user))
+    return (Lead.objects.filter(person__in=policy.visible_people(user))
+            .exclude(status=LeadStatus.CANDIDATE))
 
 
 def leads_for(user: AbstractBaseUser, *, status: str = LeadStatus.OPEN) -> QuerySet[Lead]:
     """``user``'s list: those routed to them first, missing people first, then the most
     probable."""
-    if status not in LeadStatus.values:
+    if status not in OFFICER_STATUSES:
         status = LeadStatus.OPEN
     return (visible_leads(user).filter(status=status)
             .select_related("person", "record__extract", "routed_to", "decided_by")

@@ -31,7 +31,11 @@ from whereabouts.register.models import Address, Alias, Event, Person
 from whereabouts.register.recording import NotPermitted
 
 from . import engine, explain, normalise
-from .models import Lead, LeadKind, LinkageModel, PartnerExtract, PartnerRecord
+from .models import Lead, LeadKind, LeadStatus, LinkageModel, PartnerExtract, PartnerRecord
+
+#: Pairs scored from this match probability up to the threshold are kept as candidates (not
+#: leads: no officer sees them) for the review of score bands (:mod:`.bands`).
+REVIEW_FLOOR = 0.5
 
 
 def _live(queryset: Any) -> Any:
@@ -132,7 +136,7 @@ def run_linkage(*, extract_id: int, actor: AbstractBaseUser | None, today: dt.da
         raise InvalidInput("extract", "has no accepted rows to match" if not len(theirs_side)
                            else "cannot be matched: the register is empty")
     result = engine.run(ours_side.table(), theirs_side.table(), engine=engine_name,
-                        threshold=threshold, spark=spark, trained=trained)
+                        threshold=min(threshold, REVIEW_FLOOR), spark=spark, trained=trained)
     if model_id is not None:
         result.notes.append(f"scored with linkage model {model_id}, not trained again")
     return _keep(extract, result, ours_values, theirs_values, postcodes, actor=actor,
@@ -168,6 +172,8 @@ def _keep(extract: PartnerExtract, result: engine.Result,
         if (pid, rid) in existing:
             continue
         record = records[rid]
+        probability = float(pair["match_probability"])
+        below = probability < threshold
         ours = ours_values[pair["ours"]][1]
         theirs = theirs_values[pair["theirs"]][1]
         if pid in missing:
@@ -178,17 +184,21 @@ def _keep(extract: PartnerExtract, result: engine.Result,
             kind = LeadKind.KNOWN
         leads.append(Lead(
             person=people[pid], record=record, model=model, kind=kind,
-            match_probability=float(pair["match_probability"]),
+            match_probability=probability,
+            status=LeadStatus.CANDIDATE if below else LeadStatus.OPEN,
             match_weight=float(pair["match_weight"]),
             matched_name=f"{ours.forename} {ours.surname}"[:260],
             explanation=explain.explain(pair, ours, theirs),
-            routed_to=users.get(owners.get(pid) or ""), created_at=now))
+            routed_to=None if below else users.get(owners.get(pid) or ""), created_at=now))
     Lead.objects.bulk_create(leads, batch_size=2000)
+    candidates = sum(lead.status == LeadStatus.CANDIDATE for lead in leads)
+    leads = [lead for lead in leads if lead.status != LeadStatus.CANDIDATE]
     model.leads_opened = len(leads)
     model.save(update_fields=["leads_opened"])
     audit.record(actor=actor, action=AuditAction.COMBINATION,
                  what=f"matched partner extract {extract.pk} ({extract.agency}) against the "
-                      f"register with {engine_name}: {len(leads)} leads",
+                      f"register with {engine_name}: {len(leads)} leads, {candidates} pairs "
+                      f"below the threshold kept for review",
                  reason="partner data matching (docs/linkage.md)",
                  listed=sorted({lead.person_id for lead in leads}))
     return model

@@ -74,6 +74,10 @@ class LinkageModel(models.Model):
     leads_opened = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
     notes = models.TextField(blank=True, help_text="What training could not do, if anything")
+    threshold_changes = models.JSONField(
+        default=list, blank=True,
+        help_text="Each change of the threshold after a review of score bands: who (username), "
+                  "when, old, new, why, leads opened and withdrawn")
 
     class Meta:
         ordering = ["-trained_at", "-id"]
@@ -89,6 +93,17 @@ class LeadStatus(models.TextChoices):
     OPEN = "open", "Open"
     ACCEPTED = "accepted", "Accepted"
     REJECTED = "rejected", "Rejected"
+    CANDIDATE = "candidate", "Below the threshold"
+
+
+#: The statuses officers see in their lists; a candidate (a pair scored below the run's
+#: threshold, kept for the review of score bands) is not a lead for them.
+OFFICER_STATUSES = (LeadStatus.OPEN, LeadStatus.ACCEPTED, LeadStatus.REJECTED)
+
+
+class Judgement(models.TextChoices):
+    SAME = "same", "Same person"
+    DIFFERENT = "different", "Not the same person"
 
 
 class Lead(models.Model):
@@ -115,6 +130,12 @@ class Lead(models.Model):
     decision_reason = models.TextField(blank=True)
     outcome = models.CharField(max_length=200, blank=True,
                                help_text="What accepting it did (an action, a check opened)")
+    judgement = models.CharField(max_length=10, choices=Judgement.choices, blank=True,
+                                 help_text="A clerical review's judgement of the pair, for "
+                                           "the score bands (not the officer's decision)")
+    judged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    judged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-match_probability", "id"]
