@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from whereabouts.forking import can_fork, frozen_heap
 from whereabouts.register.case import build_case
 from whereabouts.register.models import EventKind
 from whereabouts.register.selectors import RawLedger, iter_ledgers
@@ -117,7 +118,7 @@ def _compute_in_worker(args: tuple[int | None, int | None, Sequence[int] | None]
 
 def compute_rows(person_ids: Sequence[int] | None, workers: int) -> list[Row]:
     """The periods of everyone (``None``) or of some people, in one or two processes."""
-    if workers <= 1 or (person_ids is not None and len(person_ids) < 1000):
+    if workers <= 1 or not can_fork() or (person_ids is not None and len(person_ids) < 1000):
         return _compute((None, None, person_ids))
     with connection.cursor() as cursor:
         cursor.execute("SELECT MIN(id), MAX(id) FROM register_person")
@@ -134,7 +135,7 @@ def compute_rows(person_ids: Sequence[int] | None, workers: int) -> list[Row]:
         parts = [(first + i * step, min(first + (i + 1) * step - 1, last), None)
                  for i in range(workers)]
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_compute_in_worker, parts)
     return [row for part in results for row in part]
 

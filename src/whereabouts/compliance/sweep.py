@@ -18,6 +18,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from whereabouts import rules
+from whereabouts.forking import can_fork, frozen_heap
 from whereabouts.register.case import RULE_EVENT_KINDS, PersonCase
 from whereabouts.register.models import EventKind
 from whereabouts.register.selectors import iter_cases, sql_date_as_text
@@ -268,7 +269,7 @@ def _default_workers() -> int:
     """
     if connection.in_atomic_block or multiprocessing.get_start_method(True) == "spawn":
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return 1
     name = str(connection.settings_dict.get("NAME", ""))
     if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
@@ -287,7 +288,7 @@ def compute_statuses(
     With several workers, the people are split in two and each part is read and evaluated in
     its own process (forked, after this process's connections are closed so none is shared).
     """
-    if workers <= 1:
+    if workers <= 1 or not can_fork():
         return _compute_part((as_at, None, None, chunk, person_ids))
     if person_ids is not None:
         ids = sorted(person_ids)
@@ -304,7 +305,7 @@ def compute_statuses(
         parts = [(as_at, first + i * step, min(first + (i + 1) * step - 1, last), chunk, None)
                  for i in range(workers)]
     connections.close_all()
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with frozen_heap(), multiprocessing.get_context("fork").Pool(workers) as pool:
         results = pool.map(_compute_in_worker, parts)
     return [row for part in results for row in part]
 

@@ -34,6 +34,7 @@ from typing import Any
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from whereabouts.forking import can_fork, frozen_heap
 from whereabouts.register.models import Address, Alias, Disposal, Event, Person, SearchKey
 from whereabouts.register.search_keys import keys_for
 from whereabouts.rules import retention
@@ -202,13 +203,14 @@ def in_child(make: Callable[[], Iterator[Any]], *, name: str, fork: bool = True
     """What ``make()`` yields, made in a forked child process when the platform can fork
     (so that it runs beside the parent's writes), else in this one. The child sees the
     parent's memory as it was at the fork and never touches the database."""
-    if not fork or "fork" not in multiprocessing.get_all_start_methods():
+    if not fork or not can_fork():
         yield from make()
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(sender, make), name=name, daemon=True)
-    child.start()
+    with frozen_heap():
+        child.start()
     sender.close()
     try:
         while True:
