@@ -42,6 +42,7 @@ from django.db.models import Q, QuerySet
 
 from whereabouts.access import audit, policy
 from whereabouts.access.models import AuditAction
+from whereabouts.demo.load import sqlite_indexes_dropped
 from whereabouts.register.errors import InvalidInput
 
 from . import tables
@@ -569,17 +570,8 @@ class _RowWriter:
             return
         names = [tables.model(label)._meta.db_table for label in tables.EXPORTED
                  if label not in tables.REFERENCE]
-        marks = ", ".join(["%s"] * len(names))
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                           f"sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", names)
-            saved = cursor.fetchall()
-            for name, _ in saved:
-                cursor.execute(f"DROP INDEX {self.ops.quote_name(name)}")
-        yield
-        with self.connection.cursor() as cursor:
-            for _, sql in saved:
-                cursor.execute(sql)
+        with sqlite_indexes_dropped(self.connection, names):
+            yield
 
     def load(self, path: Path, header: dict[str, Any]) -> dict[str, int]:
         order = {label: i for i, label in enumerate(tables.EXPORTED)}

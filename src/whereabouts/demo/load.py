@@ -236,6 +236,24 @@ def produce(seed: int, scale: float, maker: RowMaker, *, fork: bool = True) -> I
     yield from in_child(lambda: _batches(seed, scale, maker), name="demo generator", fork=fork)
 
 
+@contextlib.contextmanager
+def sqlite_indexes_dropped(connection: Any, table_names: list[str]) -> Iterator[None]:
+    """SQLite: the tables' secondary indexes dropped for a bulk load and created again from
+    their own saved SQL at the end (in the caller's transaction); building an index once is
+    much cheaper than keeping it up to date row by row."""
+    marks = ", ".join(["%s"] * len(table_names))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                       f"sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", table_names)
+        saved = cursor.fetchall()
+        for name, _ in saved:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    with connection.cursor() as cursor:
+        for _, sql in saved:
+            cursor.execute(sql)
+
+
 class Loader:
     """Writes row batches into the register tables inside the caller's transaction."""
 
@@ -342,18 +360,9 @@ class Loader:
         if self.postgres or not self.empty:
             yield
             return
-        tables = [model._meta.db_table for model, _ in self.tables.values()]
-        marks = ", ".join(["%s"] * len(tables))
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                           f"sql IS NOT NULL AND tbl_name IN ({marks}) ORDER BY name", tables)
-            saved = cursor.fetchall()
-            for name, _ in saved:
-                cursor.execute(f"DROP INDEX {self.ops.quote_name(name)}")
-        yield
-        with self.connection.cursor() as cursor:
-            for _, sql in saved:
-                cursor.execute(sql)
+        with sqlite_indexes_dropped(self.connection,
+                                    [model._meta.db_table for model, _ in self.tables.values()]):
+            yield
 
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the ids given here (not needed when they

@@ -26,7 +26,7 @@ from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Transfer
 from whereabouts.register.recording import NotPermitted
 
-from .forms import DateField
+from .forms import DateField, add_service_error
 
 
 def _force(request: HttpRequest) -> str:
@@ -97,9 +97,7 @@ def _transfer_form(request: HttpRequest, transfer_id: int, side: str) -> HttpRes
         except NotPermitted:
             raise Http404 from None
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           exc.message if exc.field in form.fields
-                           else f"{exc.field.capitalize()} {exc.message}")
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Transfer accepted: {transfer.person.reference} is now "
                                       f"managed by {transfer.to_force.name}" if side == "to"
@@ -177,9 +175,7 @@ def inbox_item(request: HttpRequest, event_id: int) -> HttpResponse:
             inbox_service.report_sighting(circulation_id=item.event_id, actor=request.user,
                                           today=as_at, **form.cleaned_data)
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           exc.message if exc.field in form.fields
-                           else f"{exc.field.capitalize()} {exc.message}")
+            add_service_error(form, exc)
         else:
             messages.success(request, "Sent to the officer who owns the case")
             return redirect("inbox")

@@ -48,3 +48,12 @@ class DateField(forms.Field):
             return dt.date(int(year), int(month), int(day))
         except ValueError:
             raise forms.ValidationError("must be a real date, for example 27 3 2017") from None
+
+
+def add_service_error(form: forms.Form, exc: Any) -> None:
+    """A service's refusal (``register.errors.InvalidInput``) on the form: on the field it
+    names, or at the top of the form naming it."""
+    if exc.field in form.fields:
+        form.add_error(exc.field, exc.message)
+    else:
+        form.add_error(None, f"{exc.field.replace('_', ' ').capitalize()} {exc.message}")

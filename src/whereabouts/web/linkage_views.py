@@ -22,6 +22,8 @@ from whereabouts.linkage.models import OFFICER_STATUSES, LeadStatus
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.recording import NotPermitted
 
+from .forms import add_service_error
+
 
 def _allowed(request: HttpRequest) -> None:
     if not policy.may(request.user, "leads.work"):
@@ -72,9 +74,7 @@ def lead_detail(request: HttpRequest, lead_id: int) -> HttpResponse:
         except NotPermitted:
             raise Http404 from None
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           exc.message if exc.field in form.fields
-                           else f"The {exc.field} {exc.message}")
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Lead {decided.get_status_display().lower()}"
                              + (f": {decided.outcome}" if decided.outcome else ""))
@@ -148,9 +148,7 @@ def run_bands(request: HttpRequest, model_id: int) -> HttpResponse:
                 threshold=form.cleaned_data["threshold"], reason=form.cleaned_data["reason"],
                 today=today())
         except InvalidInput as exc:
-            form.add_error(exc.field if exc.field in form.fields else None,
-                           exc.message if exc.field in form.fields
-                           else f"The {exc.field} {exc.message}")
+            add_service_error(form, exc)
         else:
             messages.success(request, f"Threshold set to {change.new:.2f} (was {change.old:.2f}): "
                                       f"{len(change.opened)} leads opened, "

@@ -54,7 +54,7 @@ from .actions import (
     service_kwargs,
     steps_available,
 )
-from .forms import DateField
+from .forms import DateField, add_service_error
 
 
 @login_required
@@ -225,7 +225,7 @@ def person_step(request: HttpRequest, person_id: int, step: str) -> HttpResponse
             except NotPermitted:
                 raise Http404 from None
             except InvalidInput as exc:
-                _add_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, spec.done)
                 return redirect("person", person.pk)
@@ -401,7 +401,7 @@ def correct_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpRe
             except recording.NotPermitted:
                 raise Http404 from None
             except InvalidInput as exc:
-                _add_error(form, exc)
+                add_service_error(form, exc)
             else:
                 messages.success(request, "Entry corrected; the earlier one stays in the "
                                           "timeline, marked as corrected")
@@ -429,7 +429,7 @@ def withdraw_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpR
             recording.withdraw_entry(person_id=person.pk, event_id=old.pk, actor=request.user,
                                      today=today(), reason=form.cleaned_data["reason"])
         except InvalidInput as exc:
-            _add_error(form, exc)
+            add_service_error(form, exc)
         else:
             messages.success(request, "Entry withdrawn; it stays in the timeline, marked as "
                                       "withdrawn")
@@ -440,8 +440,3 @@ def withdraw_entry(request: HttpRequest, person_id: int, event_id: int) -> HttpR
                           f"{old.effective_date:%d %B %Y}"}})
 
 
-def _add_error(form: forms.Form, exc: InvalidInput) -> None:
-    if exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, f"{exc.field.replace('_', ' ').capitalize()} {exc.message}")
