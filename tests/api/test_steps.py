@@ -162,3 +162,16 @@ def test_steps_need_the_write_scope(api, officer, person):
     assert caller.get(f"/people/{person.pk}/steps").status_code == 403
     assert caller.post(f"/people/{person.pk}/steps/check", CHECK).status_code == 403
     assert not person_checks(person)
+
+
+def test_once_there_is_an_order_its_steps_are_listed_as_on_the_person_page(api, officer,
+                                                                             person):
+    assert "order-vary" not in slugs(api(officer).get(f"/people/{person.pk}/steps"))
+    from whereabouts.risk.services import record_order
+
+    record_order(person_id=person.pk, order_type="shpo", made_on="2023-01-10",
+                 reference="SHPO/23/1", court="Birmingham Crown Court",
+                 prohibitions="No contact with children under 16", end_date="2028-01-09",
+                 actor=officer, today=TODAY)
+    listed = slugs(api(officer).get(f"/people/{person.pk}/steps"))
+    assert {"order-vary", "order-discharge"} <= set(listed)

@@ -25,13 +25,10 @@ from ninja import Body, Path, Router, Status
 
 from whereabouts.access import policy
 from whereabouts.clock import today
-from whereabouts.missing.episodes import open_episode
-from whereabouts.missing.selectors import person_breaches, person_checks, person_episodes
-from whereabouts.missing.services import open_check
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, Person
 from whereabouts.register.recording import NotPermitted
-from whereabouts.web.actions import STEPS, Step, service_kwargs, steps_available
+from whereabouts.web.actions import STEPS, Step, service_kwargs, steps_for
 from whereabouts.web.forms import DateField
 
 from . import schemas as s
@@ -75,13 +72,6 @@ def _describe(step: Step, person: Person) -> dict[str, Any]:
             "writes": step.kind, "fields": fields}
 
 
-def _state(person: Person) -> dict[str, bool]:
-    episodes = person_episodes(person)
-    return {"open_check": open_check(person_checks(person)) is not None,
-            "open_episode": open_episode(episodes) is not None,
-            "any_episode": bool(episodes), "any_breach": bool(person_breaches(person))}
-
-
 @router.get("/people/{person_id}/steps", response={200: list[s.StepOut], **PERSON_ERRORS},
             url_name="person-steps", summary="The steps open for a person")
 def list_steps(request: HttpRequest, person_id: int = ID) -> Any:
@@ -89,7 +79,7 @@ def list_steps(request: HttpRequest, person_id: int = ID) -> Any:
     them, each with its fields. For people of the user's own force only."""
     user = _user(request, "events:write")
     found = _writable(user, person_id)
-    steps = steps_available(user, **_state(found))
+    steps = steps_for(user, found)
     _log(user, found, "listed the steps open for the person")
     return [_describe(step, found) for step in steps]
 

@@ -554,6 +554,22 @@ def steps_available(user: object, *, open_check: bool, open_episode: bool,
             if allowed[s.when] and policy.has_role(user, *s.roles)]  # type: ignore[arg-type]
 
 
+def steps_for(user: object, person: Person) -> list[Step]:
+    """The steps ``user`` may take for ``person`` now, working out the person's state (what
+    the person page passes to :func:`steps_available` from what it shows anyway)."""
+    from whereabouts.missing.episodes import open_episode
+    from whereabouts.missing.selectors import person_checks, person_episodes
+    from whereabouts.register.selectors import live_events
+    from whereabouts.risk.selectors import person_orders
+
+    episodes = person_episodes(person)
+    return steps_available(user, open_check=services.open_check(person_checks(person))
+                           is not None, open_episode=open_episode(episodes) is not None,
+                           any_episode=bool(episodes),
+                           any_breach=bool(person_breaches(person)),
+                           any_order=bool(person_orders(live_events(person))))
+
+
 def service_kwargs(form: StepForm) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     for name in ("checks_done", "checked"):
