@@ -264,6 +264,38 @@ def test_what_the_service_refuses_is_a_422_naming_the_field(officer, api, make_p
     assert body["errors"][0]["field"] == "notified_on"
 
 
+TRAVEL = {"kind": "notification.travel", "notified_on": "2024-05-20",
+          "departure_date": "2024-06-10", "return_date": "2024-06-24",
+          "destination": "Spain, Malaga", "itinerary": "Malaga 10-24 June; flight EZY1234",
+          "checks_done": "Booking confirmed with the carrier", "country_informed": "yes",
+          "country_informed_on": "2024-05-22"}
+
+
+def test_a_travel_notice_through_the_api_keeps_the_itinerary_checks_and_country_informed(
+        officer, api, make_person):
+    person = make_person()
+    answer = api(officer).post(f"/people/{person.pk}/events", TRAVEL)
+    assert answer.status_code == 201
+    details = Event.objects.get(pk=answer.body["id"]).details
+    assert details["itinerary"] == TRAVEL["itinerary"]
+    assert details["checks_done"] == TRAVEL["checks_done"]
+    assert (details["country_informed"], details["country_informed_on"]) == ("yes", "2024-05-22")
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"country_informed": "no"}, "country_informed"),
+    ({"country_informed_on": "2024-05-19"}, "country_informed_on"),
+    ({"country_informed": "maybe"}, "country_informed"),
+])
+def test_a_travel_notice_with_an_impossible_country_informed_is_refused_naming_the_field(
+        officer, api, make_person, change, field):
+    person = make_person()
+    body = assert_problem(api(officer).post(f"/people/{person.pk}/events",
+                                            {**TRAVEL, **change}), 422)
+    assert [e["field"] for e in body["errors"]] == [field]
+    assert not Event.objects.filter(person=person, kind="notification.travel").exists()
+
+
 @pytest.mark.parametrize(("entry", "field"), [
     ({"kind": "visit", "outcome": "seen_at_home"}, "visited_on"),
     ({"kind": "visit", "visited_on": "2024-05-31", "outcome": "waved"}, "outcome"),

@@ -179,6 +179,14 @@ class TravelIn(Schema):
     return_date: dt.date | None = None
     destination: Text = text(300, required=True)
     station: Text = text(300)
+    itinerary: Text = Field("", max_length=2000, description="Places and dates of stay, "
+                                                             "carriers and flight numbers")
+    checks_done: Text = Field("", max_length=2000, description="Checks done on the "
+                                                               "itinerary")
+    country_informed: Literal["yes", "no", ""] = Field(
+        "", description="Whether the destination country was informed")
+    country_informed_on: dt.date | None = Field(
+        None, description="When it was informed (country_informed must be yes)")
 
 
 class MovementIn(Schema):
