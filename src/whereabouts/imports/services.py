@@ -649,16 +649,25 @@ def import_register(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _import(paths=paths, actor=actor, today=today, mapping=mapping, force=force,
-                       dry_run=dry_run, rejects=rejects, derive=derive, progress=progress)
+        report = _import(paths=paths, actor=actor, today=today, mapping=mapping, force=force,
+                         dry_run=dry_run, rejects=rejects, progress=progress)
     finally:
         if collecting:
             gc.enable()
+    if derive and not dry_run and report.people_created:
+        # After the extract's rows and people are freed: the workers that work the derived
+        # data out are forked from this process, and the fewer objects it holds the better.
+        gc.collect()
+        clock = time.perf_counter()
+        derive_after_import(today)
+        report.seconds["derive"] = time.perf_counter() - clock
+        progress(f"  statuses, periods and visits worked out ({report.seconds['derive']:.1f} s)")
+    return report
 
 
 def _import(*, paths: Sequence[str | Path], actor: AbstractBaseUser | None, today: dt.date,
             mapping: str | Path | Mapping | None, force: str | None, dry_run: bool,
-            rejects: str | Path | None, derive: bool, progress: Progress) -> ImportReport:
+            rejects: str | Path | None, progress: Progress) -> ImportReport:
     clock = time.perf_counter()
     seconds: dict[str, float] = {}
     if not isinstance(mapping, Mapping):
@@ -722,11 +731,6 @@ def _import(*, paths: Sequence[str | Path], actor: AbstractBaseUser | None, toda
         report.run_id = _write(accepted, report, ctx, actor, extract.label)
         seconds["write"] = time.perf_counter() - clock
         progress(f"  written ({seconds['write']:.1f} s)")
-        if derive:
-            clock = time.perf_counter()
-            derive_after_import(today)
-            seconds["derive"] = time.perf_counter() - clock
-            progress(f"  statuses, periods and visits worked out ({seconds['derive']:.1f} s)")
     report.seconds = seconds
     return report
 
