@@ -154,6 +154,14 @@ API_MATRIX: dict[str, tuple[str, str, Any, dict[str, str], dict[str, int]]] = {
         403, **API_CASEWORK, analyst=200, foi_officer=200)),
     "api:shared": ("", "get", None, {}, api_row(403, partner=200)),
     "api:shared-person": ("mine", "get", None, {}, api_row(403, partner=200)),
+    "api:leads": ("", "get", None, {}, api_row(403, **API_CASEWORK)),
+    "api:lead": ("lead", "get", None, {}, api_row(403, **API_CASEWORK)),
+    "api:lead@theirs": ("their-lead", "get", None, {}, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404)),
+    "api:lead-decide": ("lead", "post", {"decision": "reject", "reason": "Not him"}, {},
+                        api_row(403, **API_CASEWORK)),
+    "api:lead-decide@theirs": ("their-lead", "post", {"decision": "accept"}, {}, api_row(
+        403, offender_manager=404, supervisor=404, senior_officer=404)),
     # Last: the supervisor's step records the person as missing.
     "api:person-steps": ("mine", "get", None, {}, api_row(403, **API_CASEWORK)),
     "api:person-steps@theirs": ("theirs", "get", None, REASON, api_row(

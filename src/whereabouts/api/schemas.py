@@ -297,3 +297,52 @@ class StepDoneOut(Schema):
     step: str
     done: str
     entries: list[EventOut] = Field(description="The ledger entries the step wrote")
+
+
+# -- leads -------------------------------------------------------------------------------------
+class LeadParams(Schema):
+    status: Literal["open", "accepted", "rejected"] = Field(
+        "open", description="Which leads: open (default), accepted or rejected")
+    page: int = Field(1, ge=1, le=100_000)
+
+
+class LeadExplanationOut(Schema):
+    field: str
+    level: str
+    weight: float = Field(description="Splink's match weight: above 0 agreed, below disagreed")
+    text: str
+
+
+class LeadOut(Schema):
+    id: int
+    person_id: int
+    person_reference: str
+    kind: str = Field(description="missing, undeclared_address or known_address")
+    status: str
+    match_probability: float
+    match_weight: float
+    matched_name: str
+    agency: str
+    extract_id: int
+    partner_name: str
+    partner_address: str
+    partner_date_from: dt.date | None
+    routed_to: str | None
+    created_at: dt.datetime
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_reason: str
+    outcome: str
+    explanation: list[LeadExplanationOut] | None = None
+
+
+class LeadPage(Schema):
+    total: int
+    page: int
+    per_page: int
+    results: list[LeadOut]
+
+
+class LeadDecisionIn(Schema):
+    decision: Literal["accept", "reject"]
+    reason: Text = text(2000)

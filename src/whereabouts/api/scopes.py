@@ -26,6 +26,8 @@ SCOPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "figures:read": ("Management figures that name nobody", ("figures.view",)),
     "shared:read": ("The partner view of the people shared with the user's agency",
                     ("shared.open",)),
+    "leads:work": ("See the leads from partner data matching on people of the user's force "
+                   "and accept or reject them", ("leads.work",)),
 }
 
 

@@ -20,6 +20,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
 from . import problems, tokens
+from .leads import router as leads_router
 from .steps import router as steps_router
 from .views import router
 
@@ -57,6 +58,7 @@ api = WhereaboutsAPI(
 problems.install(api)
 api.add_router("", router)
 api.add_router("", steps_router)
+api.add_router("", leads_router)
 
 
 def _edge(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
