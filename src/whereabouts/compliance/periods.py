@@ -29,13 +29,14 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from whereabouts.forking import can_fork, frozen_heap
-from whereabouts.register.case import build_case
+from whereabouts.register.case import PersonCase, build_case
 from whereabouts.register.models import EventKind
 from whereabouts.register.selectors import RawLedger, iter_ledgers
 from whereabouts.register.transfers import force_stretches, handovers
+from whereabouts.rules import Answer
 
 from .models import Compliance, StatusPeriod, StatusPeriodsMark
-from .sweep import FOREVER, MARK_KINDS, _default_workers, status_and_validity
+from .sweep import FOREVER, MARK_KINDS, _default_workers, answer_and_validity
 
 ONE_DAY = dt.timedelta(days=1)
 #: The states in which a person counts as registered (notification period running, alive).
@@ -70,10 +71,16 @@ def person_periods(ledger: RawLedger) -> list[Period]:
     for i, start in enumerate(changes):
         last = changes[i + 1] - ONE_DAY if i + 1 < len(changes) else FOREVER
         day = start
+        # The same facts all through the stretch: the case is built and evaluated once,
+        # unless an absence is open (it runs to the date asked about, so it moves).
+        case: PersonCase | None = None
+        answer: Answer | None = None
         while day <= last:
-            case = build_case(date_of_birth=dob, as_at=day, disposals=disposals,
-                              events=events)
-            values, valid_until = status_and_validity(case, day)
+            if answer is None or case is None or case.open_away is not None:
+                case = build_case(date_of_birth=dob, as_at=day, disposals=disposals,
+                                  events=events)
+                answer = None
+            values, valid_until, answer = answer_and_validity(case, day, answer)
             until = last if valid_until is None else min(valid_until, last)
             if values.compliance in REGISTERED:
                 period = Period(day, until, values.compliance, values.next_due_last_day)

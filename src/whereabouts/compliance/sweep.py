@@ -73,6 +73,38 @@ def status_and_validity(
     return _status_values(person_case, answer), _valid_until(person_case, answer, as_at)
 
 
+def answer_and_validity(
+    person_case: PersonCase, as_at: dt.date, earlier: rules.Answer | None = None
+) -> tuple[StatusValues, dt.date | None, rules.Answer | None]:
+    """:func:`status_and_validity`, with the rules' answer (``None`` if there is no case).
+
+    Given ``earlier``, the answer for the same case as at an earlier date, the case is not
+    evaluated again: an answer holds for every date on which the case's facts are the same,
+    and only its compliance compares the date asked about with the deadlines
+    (:func:`rules.compliance_on`). The caller sees to it that the facts are the same: no
+    entry the rules read between the two dates, and no absence open (an open absence runs
+    to the date asked about, so the facts move with it; then the case is evaluated anyway).
+    The answer given for a later date carries no case, so it has no explanation.
+    """
+    if person_case.case is None:
+        values, valid_until = status_and_validity(person_case, as_at)
+        return values, valid_until, None
+    if earlier is None or person_case.open_away is not None:
+        answer = rules.evaluate(person_case.case)
+    else:
+        answer = _answer_on(earlier, as_at)
+    return _status_values(person_case, answer), _valid_until(person_case, answer, as_at), answer
+
+
+def _answer_on(answer: rules.Answer, as_at: dt.date) -> rules.Answer:
+    moved = object.__new__(type(answer))
+    moved.__dict__.update(answer.__dict__)
+    moved.__dict__.pop("explanation", None)  # a cached sentence list of the earlier date
+    moved.__dict__.update(as_at=as_at, case=None,
+                          compliance=rules.compliance_on(answer, as_at))
+    return moved
+
+
 def _valid_until(person_case: PersonCase, answer: rules.Answer, as_at: dt.date) -> dt.date:
     limits = [FOREVER]
     if answer.last_day is not None and as_at <= answer.last_day:

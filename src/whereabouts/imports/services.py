@@ -659,7 +659,7 @@ def import_register(
         # data out are forked from this process, and the fewer objects it holds the better.
         gc.collect()
         clock = time.perf_counter()
-        derive_after_import(today)
+        report.seconds.update(derive_after_import(today))
         report.seconds["derive"] = time.perf_counter() - clock
         progress(f"  statuses, periods and visits worked out ({report.seconds['derive']:.1f} s)")
     return report
@@ -789,16 +789,22 @@ def _write(accepted: list[tuple[GenPerson, str]], report: ImportReport, ctx: _Co
     return int(run.pk)
 
 
-def derive_after_import(today: dt.date) -> None:
+def derive_after_import(today: dt.date) -> dict[str, float]:
     """What the sweep keeps, for the new people: compliance statuses and overdue tasks, the
-    status periods the figures read, visit statuses and tasks."""
+    status periods the figures read, visit statuses and tasks. Returns the seconds each took
+    (``derive.sweep``, ``derive.periods``, ``derive.visits``)."""
     from whereabouts.compliance.periods import refresh_status_periods
     from whereabouts.compliance.sweep import run_sweep
     from whereabouts.visits.sweep import run_visit_sweep
 
-    run_sweep(today)  # works out those whose ledger is new (the imported people) again
-    refresh_status_periods()
-    run_visit_sweep(today)
+    seconds = {}
+    for name, work in (("sweep", lambda: run_sweep(today)),  # the imported people, again
+                       ("periods", refresh_status_periods),
+                       ("visits", lambda: run_visit_sweep(today))):
+        clock = time.perf_counter()
+        work()
+        seconds[f"derive.{name}"] = time.perf_counter() - clock
+    return seconds
 
 
 __all__ = ["ImportReport", "Rejected", "default_rejects_path", "derive_after_import",
