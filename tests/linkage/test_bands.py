@@ -71,6 +71,25 @@ def test_judgements_are_counted_per_band_with_the_estimated_precision(run, super
     assert Lead.objects.get(pk=pairs[0.88].pk).judged_by == supervisor
 
 
+def test_officers_decisions_count_as_judgements_unless_a_review_judged_the_pair(
+        run, supervisor, officer, make_person):
+    model = run["model"]
+    accepted = run["top"]  # 0.97: the fifth band
+    rejected = add_pair(model, make_person(), 0.96, status="open")
+    overruled = add_pair(model, make_person(), 0.955, status="open")
+    undecided = add_pair(model, make_person(), 0.951, status="open")
+    leads.decide(lead_id=accepted.pk, accept=True, reason="", actor=officer, today=TODAY)
+    leads.decide(lead_id=rejected.pk, accept=False, reason="Another man", actor=officer,
+                 today=TODAY)
+    leads.decide(lead_id=overruled.pk, accept=False, reason="Unsure", actor=officer,
+                 today=TODAY)
+    bands.judge(actor=supervisor, model_id=model.pk, lead_id=overruled.pk, judgement="same")
+    fifth = bands.bands(supervisor, model.pk)[4]
+    assert (fifth.pairs, fifth.same, fifth.different) == (4, 2, 1)
+    assert fifth.precision == 2 / 3
+    assert fifth.sample == [Lead.objects.get(pk=undecided.pk)]  # decided pairs are judged
+
+
 @pytest.mark.parametrize(("kwargs", "error"), [
     pytest.param({"judgement": "maybe"}, "judgement", id="a judgement other than same or not"),
     pytest.param({"lead_id": 0}, "pair", id="a pair that does not exist"),

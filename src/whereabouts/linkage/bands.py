@@ -4,7 +4,9 @@ A run keeps every pair it scored at a match probability of at least ``REVIEW_FLO
 those at or above the run's threshold are leads, those below are **candidates** (a Lead with
 status ``candidate``: no officer sees them, nobody is routed). A supervisor or senior officer
 (``partner_data.import``) reviews a sample of each band's pairs, judging each "same person"
-or "not the same person"; the band's estimated precision is the share judged the same. They
+or "not the same person"; an officer's decision on a lead counts as a judgement too (accepted:
+the same person; rejected: not), unless a review judged the pair. The band's estimated
+precision is the share judged the same. They
 then set the run's threshold to a band's lower bound: candidates at or above it become open
 leads (routed as when a run opens them), open leads not yet decided that fall below it
 become candidates again; decided leads are never touched.
@@ -37,6 +39,15 @@ from .models import Judgement, Lead, LeadStatus, LinkageModel
 #: The bands' lower bounds; each band runs up to the next bound (the last, to 1).
 BOUNDS: tuple[float, ...] = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99)
 SAMPLE = 5
+
+
+#: A pair judged the same person: by a clerical review, or else by the officer who accepted
+#: the lead (the lead's page asks "Is this the person on the register?").
+SAME = Q(judgement=Judgement.SAME) | Q(judgement="", status=LeadStatus.ACCEPTED)
+#: Judged not the same: by a clerical review, or else by the officer who rejected the lead.
+DIFFERENT = Q(judgement=Judgement.DIFFERENT) | Q(judgement="", status=LeadStatus.REJECTED)
+#: Neither: the pairs a review samples from.
+UNJUDGED = Q(judgement="", status__in=(LeadStatus.OPEN, LeadStatus.CANDIDATE))
 
 
 def band_of(probability: float) -> int | None:
@@ -107,13 +118,12 @@ def bands(actor: AbstractBaseUser, model_id: int, *, sample: int = SAMPLE) -> li
         within = pairs.filter(match_probability__gte=bound)
         if n + 1 < len(BOUNDS):
             within = within.filter(match_probability__lt=BOUNDS[n + 1])
-        counts = within.aggregate(pairs=Count("pk"),
-                                  same=Count("pk", filter=Q(judgement=Judgement.SAME)),
-                                  different=Count("pk", filter=Q(judgement=Judgement.DIFFERENT)))
+        counts = within.aggregate(pairs=Count("pk"), same=Count("pk", filter=SAME),
+                                  different=Count("pk", filter=DIFFERENT))
         band.pairs, band.same, band.different = counts["pairs"], counts["same"], counts[
             "different"]
         # An even spread through the band, the same each time it is opened.
-        pool = list(within.filter(judgement="").order_by("match_probability", "id")
+        pool = list(within.filter(UNJUDGED).order_by("match_probability", "id")
                     .values_list("pk", flat=True))
         chosen = pool[::max(1, len(pool) // sample)][:sample] if sample else []
         band.sample = list(within.filter(pk__in=chosen)
