@@ -187,7 +187,7 @@ def test_a_merge_keeps_every_row_of_both_ledgers_and_links_them(register, found,
     assert (s.status, s.survivor_id, s.merged_on, s.decided_by) == (
         "merged", smith.pk, TODAY, supervisor)
     assert services.merged_into(smyth.pk)["survivor"] == smith.pk
-    assert duplicates.merges_into(smith.pk)[0]["merged"] == smyth.pk
+    assert services.merges_into(smith.pk)[0]["merged"] == smyth.pk
     assert audit.verify().ok
     assert AuditEntry.objects.filter(person_id=smyth.pk, action="alteration",
                                      what__contains="merged").exists()

@@ -344,11 +344,3 @@ def merge_records(*, merged_id: int, survivor_id: int, reason: str, actor: Abstr
     return MergeResult(suggestion, merged, survivor, merged_entry, survivor_entry,
                        [t.pk for t in tasks])
 
-
-def merges_into(person_id: int) -> list[dict[str, Any]]:
-    """The records merged into this one: ``merged``, ``merged_reference``, ``on``,
-    ``reason``, oldest first (for the survivor's page)."""
-    return [{**details, "on": on, "reason": reason} for details, on, reason in
-            Event.objects.filter(person_id=person_id, kind=EventKind.MERGED_FROM)
-            .order_by("effective_date", "id").values_list("details", "effective_date",
-                                                          "reason")]

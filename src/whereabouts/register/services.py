@@ -330,6 +330,15 @@ def merged_into(person_id: int) -> dict[str, Any] | None:
     return {**row["details"], "on": row["effective_date"], "reason": row["reason"]}
 
 
+def merges_into(person_id: int) -> list[dict[str, Any]]:
+    """The records merged into this one (``merged``, ``merged_reference``, ``on``,
+    ``reason``), oldest first: for the surviving record's page."""
+    return [{**details, "on": on, "reason": reason} for details, on, reason in
+            Event.objects.filter(person_id=person_id, kind=EventKind.MERGED_FROM)
+            .order_by("effective_date", "id").values_list("details", "effective_date",
+                                                          "reason")]
+
+
 def _apply_assignment(person: Person, details: dict[str, Any]) -> None:
     """Keep the cached owner in step with the latest assignment event."""
     from django.contrib.auth import get_user_model

@@ -41,6 +41,7 @@ from whereabouts.register import recording, transfers
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, EventKind, Force, Person, Transfer, TransferState
 from whereabouts.register.selectors import live_events, travel_notices
+from whereabouts.register.services import merged_into, merges_into
 from whereabouts.risk.models import MappaAction
 from whereabouts.risk.selectors import person_arms, person_meetings, person_orders
 from whereabouts.visits.selectors import overdue_by_officer, person_decisions, person_next_visit
@@ -177,6 +178,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_share": recording_allowed and policy.may(request.user, "share.create"),
         "transfer": Transfer.objects.select_related("from_force", "to_force").filter(
             person=person, state=TransferState.PENDING).first(),
+        "merged_into": merged_into(person.pk),
+        "merged_from": merges_into(person.pk),
     }
     return render(request, "web/person.html", context)
 
