@@ -93,6 +93,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.partners import stage_partner_extract
 
         stage_partner_extract()
+    from whereabouts.linkage.models import DuplicateRun
+
+    if not DuplicateRun.objects.exists():
+        from whereabouts.demo.duplicates import stage_duplicates
+
+        stage_duplicates()
     print(report.summary())
     if args.build_only:
         return 0
