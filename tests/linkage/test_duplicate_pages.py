@@ -116,6 +116,8 @@ def test_merging_from_the_page_links_both_records_and_search_points_to_the_survi
     found = client.get("/search/", {"name": "Bob Smyth"}).content.decode()
     row = found.split('id="search-results"')[1]
     assert smyth.reference in row and f'href="/people/{smith.pk}/">{smith.reference}' in row
+    everyone = client.get("/people/", {"all": "1"}).content.decode()
+    assert smith.reference in everyone and smyth.reference not in everyone
 
 
 def test_a_merged_record_of_another_force_opens_from_the_survivor(client, supervisor,

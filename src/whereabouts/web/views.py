@@ -82,7 +82,9 @@ def people(request: HttpRequest) -> HttpResponse:
     if not policy.may(request.user, "people.caseload"):
         raise Http404
     as_at = today()
-    visible = policy.visible_people(request.user)
+    # A record merged into another (a duplicate identity) is no longer a case of its own.
+    visible = policy.visible_people(request.user).exclude(
+        pk__in=Event.objects.filter(kind=EventKind.MERGED_INTO).values("person_id"))
     supervising = policy.has_role(request.user, Role.SUPERVISOR, Role.SENIOR_OFFICER)
     officer = request.GET.get("officer", "")[:150]
     everyone = request.GET.get("all") == "1"
