@@ -100,9 +100,12 @@ def search(request: HttpRequest) -> HttpResponse:
                      what=f"searched for {query.describe()}: {result.total} "
                           f"result{'s' if result.total != 1 else ''}, page {page.number}",
                      listed=shown)
-        scope = policy.openable_people(request.user, request.session)
         merged = merged_records(shown)
-        openable = set(scope.filter(pk__in=shown).values_list("pk", flat=True))
-        openable |= set(policy.merged_into_scope(scope)) & set(merged)
+        survivors = {m["survivor"] for m in merged.values()}
+        found = set(policy.openable_people(request.user, request.session)
+                    .filter(pk__in=[*shown, *survivors]).values_list("pk", flat=True))
+        # A merged record opens for whoever may open its survivor (policy.person_for).
+        openable = ({pid for pid in shown if pid in found}
+                    | {pid for pid, m in merged.items() if m["survivor"] in found})
         context.update(result=result, page=page, openable=openable, merged=merged)
     return render(request, "web/search.html", context)
