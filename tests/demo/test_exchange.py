@@ -13,6 +13,7 @@ from django.urls import reverse
 from whereabouts.access.models import AuditEntry
 from whereabouts.demo import FOI_DATE, SCENARIO_TODAY
 from whereabouts.demo.build import build_demo, reset_database
+from whereabouts.demo.duplicates import stage_duplicates
 from whereabouts.demo.exchange import stage_cross_force
 from whereabouts.demo.partners import stage_partner_extract
 from whereabouts.demo.risk import stage_risk
@@ -31,7 +32,8 @@ def staged(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, A
         staged = stage_cross_force(progress=lambda *_: None)
         risk = stage_risk(progress=lambda *_: None)
         partners = stage_partner_extract(progress=lambda *_: None)
-    yield {**staged, "before": before, "risk": risk, "partners": partners}
+        dupes = stage_duplicates(progress=lambda *_: None)
+    yield {**staged, "before": before, "risk": risk, "partners": partners, "dupes": dupes}
     with django_db_blocker.unblock():
         reset_database(progress=lambda *_: None)  # leave an empty register behind
 
@@ -134,3 +136,15 @@ def test_the_demos_housing_extract_finds_missing_people_for_their_owners(staged)
             if lead.kind == "missing" and lead.routed_to.username == "om.demo"]
     assert len(mine) >= 3
     assert all(lead.explanation for lead in leads)
+
+
+def test_the_demo_stages_four_duplicate_identities_and_splink_finds_them(staged, db):
+    dupes = staged["dupes"]
+    assert len(dupes["made"]) == 4
+    assert len(dupes["found"]) == 4, "every staged second record is suggested"
+    assert dupes["run"].suggestions_made == 4  # and no pair of different people
+    forces = [second.force_id for _, second in dupes["made"]]
+    assert forces == ["staffordshire", "west-mercia", "warwickshire", "west-midlands"]
+    assert dupes["run"].run_by.get_username() == "supervisor.demo"
+    # Registered again after the FOI date: the seed figures as at that date do not move.
+    assert registered_by_force(FOI_DATE) == staged["before"]

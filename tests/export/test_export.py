@@ -30,6 +30,7 @@ from whereabouts.compliance.models import ComplianceStatus, StatusPeriod, SweepR
 from whereabouts.compliance.periods import refresh_status_periods, status_counts_as_at
 from whereabouts.compliance.sweep import run_sweep
 from whereabouts.imports.models import ImportedPerson, ImportRun
+from whereabouts.linkage import duplicates
 from whereabouts.linkage.models import Lead, LinkageModel, PartnerExtract, PartnerRecord
 from whereabouts.register import services
 from whereabouts.register.models import CirculationReceipt, Event, Person, SearchKey, Transfer
@@ -41,6 +42,7 @@ from whereabouts.visits.models import ForceVisitPolicy, VisitStatus
 from whereabouts.visits.sweep import run_visit_sweep
 
 from ..conftest import TODAY
+from ..linkage.leadmaker import make_suggestion
 
 
 def record(person: Any, kind: str, when: str, **kwargs: Any) -> Event:
@@ -72,6 +74,10 @@ def ledger(make_user: Any, make_person: Any, officer: Any) -> dict[str, Any]:
     record(bob, "notification.initial", "2018-06-01")  # overdue since: a task
     open_transfer(person_id=bob.pk, to_force="staffordshire", actor=supervisor, today=TODAY,
                   note="Moving in with family")
+    # Bob registered again as "Bobby": merged into Bob's record below.
+    bobby = make_person(family_name="Bexley", given_names="Bobby")
+    record(bobby, "disposal", "2018-06-01",
+           disposal=DisposalInput(offence="SOA 2003 s.3", kind="imprisonment", months=40))
     cy = make_person(force="staffordshire", manager=other, family_name="Cole", given_names="Cy")
     record(cy, "disposal", "2021-03-01",
            disposal=DisposalInput(offence="SOA 2003 s.7", kind="caution"))
@@ -128,6 +134,9 @@ def ledger(make_user: Any, make_person: Any, officer: Any) -> dict[str, Any]:
                         match_probability=0.97, match_weight=5.1, matched_name="Ann ALDOUS",
                         explanation=[{"field": "date of birth", "says": "day and month swapped"}],
                         created_at=at, judgement="same", judged_by=supervisor, judged_at=at)
+    suggestion = make_suggestion(bob, bobby)
+    duplicates.merge(suggestion_id=suggestion.pk, survivor_id=bob.pk, reason="Same PNC ID",
+                     actor=supervisor, session={}, today=TODAY)
     run_sweep(TODAY, workers=1)
     run_visit_sweep(TODAY)
     refresh_status_periods(rebuild=True, workers=1)

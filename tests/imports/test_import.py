@@ -191,6 +191,8 @@ def mutate(change: str) -> Rows:
         rows["people"][0]["offender_manager"] = "om.mercia"
     elif change == "transfer kind":
         wm1_event["kind"] = "transfer.opened"
+    elif change == "merge kind":
+        wm1_event["kind"] = "merged.into"
     else:  # pragma: no cover
         raise AssertionError(change)
     return rows
@@ -212,6 +214,8 @@ BAD_ROWS = [
     ("future registration", "people", 2, "registered_on", "is in the future"),
     ("manager of another force", "people", 2, "offender_manager", "not an officer of"),
     ("transfer kind", "events", 3, "kind", "does not open, accept or cancel transfers"),
+    ("merge kind", "events", 3, "kind", "merge of duplicate identities is decided on the "
+                                        "register"),
 ]
 
 

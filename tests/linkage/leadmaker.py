@@ -53,3 +53,21 @@ def add_pair(model: LinkageModel, person: Any, probability: float, *,
         person=person, record=record, model=model, kind=kind, match_probability=probability,
         match_weight=3.0, matched_name="ROBERT SMITH", explanation=explain(PAIR, ours, theirs),
         routed_to=routed_to, status=status, created_at=timezone.now())
+
+
+def make_suggestion(one: Any, other: Any, *, probability: float = 0.98) -> Any:
+    """A duplicate identity suggestion for two register records (the run is tested in
+    test_duplicates), for the pages."""
+    from whereabouts.linkage.models import DuplicateRun, DuplicateSuggestion
+
+    run = DuplicateRun.objects.create(run_at=timezone.now(), splink_version="5.0.0",
+                                      settings_json={}, threshold=0.9, people=2)
+    low, high = sorted((one, other), key=lambda p: p.pk)
+    ours = Values("ROBERT", "SMITH", dt.date(1980, 5, 1), "QQ123456A", "DY1 1AA",
+                  "1 HIGH STREET")
+    theirs = Values("BOB", "SMYTH", dt.date(1980, 1, 5), "QQ123456A", "WS2 8AA",
+                    "22 CANAL SIDE")
+    return DuplicateSuggestion.objects.create(
+        run=run, person_a=low, person_b=high, match_probability=probability,
+        match_weight=24.0, matched_names="ROBERT SMITH / BOB SMYTH",
+        explanation=explain(PAIR, ours, theirs), created_at=timezone.now())

@@ -105,12 +105,13 @@ def scene(make_person: Any, make_user: Any, settings: Any) -> dict[str, Any]:
                                                            postcode="B23 6AB")])
     from whereabouts.register.models import Transfer
 
-    from ..linkage.leadmaker import make_lead
+    from ..linkage.leadmaker import make_lead, make_suggestion
 
     lead = make_lead(person, "missing", routed_to=supervisor)
+    pair = make_suggestion(person, make_person(family_name="Smyth", given_names="Bob"))
     return {"person": person, "supervisor": supervisor, "theirs": theirs,
             "circulated": circulated, "transfer": Transfer.objects.get(person=mover),
-            "lead": lead}
+            "lead": lead, "pair": pair}
 
 
 @pytest.mark.django_db(transaction=True)
@@ -149,6 +150,8 @@ def test_the_main_pages_have_no_accessibility_violations(scene: Any, officer: An
         (f"/leads/{scene['lead'].pk}/", "a lead from partner data"),
         ("/leads/runs/", "partner data matching runs"),
         (f"/leads/runs/{scene['lead'].model_id}/bands/", "a run's score bands"),
+        ("/duplicates/", "duplicate identities"),
+        (f"/duplicates/{scene['pair'].pk}/", "a pair of records that may be one person"),
         (f"/inbox/{scene['circulated'].pk}/", "a circulation from another force"),
         ("/reviews/", "records due for review"),
         (f"/reviews/{pid}/", "review a record (MoPI)"),

@@ -30,7 +30,7 @@ from whereabouts.register import services
 from whereabouts.register.models import Transfer
 
 from ..conftest import TODAY
-from ..linkage.leadmaker import make_lead
+from ..linkage.leadmaker import make_lead, make_suggestion
 
 ROLES = ("anonymous", "no_role", "offender_manager", "supervisor", "senior_officer",
          "national_caseworker", "analyst", "foi_officer", "partner", "auditor",
@@ -102,6 +102,9 @@ MATRIX: dict[str, tuple[str, dict[str, int]]] = {
     "linkage-runs": ("", row(404, **SUPERVISING)),  # partner_data.import
     "linkage-bands": ("run", row(404, **SUPERVISING)),
     "linkage-bands@nowhere": ("no-run", row(404)),  # a run that does not exist
+    "duplicates": ("", row(404, **SUPERVISING)),  # duplicates.decide
+    "duplicate": ("pair", row(404, **SUPERVISING)),  # two records of their force
+    "duplicate@theirs": ("their-pair", row(404)),  # one of another force: a reason first
 }
 
 
@@ -244,7 +247,9 @@ def world(make_user: Any, make_person: Any, officer: Any, settings: Any) -> dict
             "outgoing": [Transfer.objects.get(person=outgoing).pk],
             "circulated": [circulated.pk],
             "lead": [lead.pk], "run": [lead.model_id], "no-run": [lead.model_id + 999],
-            "their-lead": [make_lead(theirs, "undeclared_address").pk]}
+            "their-lead": [make_lead(theirs, "undeclared_address").pk],
+            "pair": [make_suggestion(mine, make_person(family_name="Smyth")).pk],
+            "their-pair": [make_suggestion(mine, theirs).pk]}
     return {"users": users, "args": args}
 
 

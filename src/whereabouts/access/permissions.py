@@ -46,6 +46,9 @@ PERMISSIONS: dict[str, str] = {
                   "a whereabouts check)",
     "partner_data.import": "Import partner agencies' extracts and match them against the "
                            "register (the leads go to the people's officers)",
+    "duplicates.decide": "Find records of the register that may be one person (`whereabouts "
+                         "duplicates find`) and decide each pair where they can open both "
+                         "records: mark them distinct, or merge one into the other",
     "visits.backlog": "See the force's overdue home visits by officer",
     "visits.policy": "Choose the force's visit policy (preset and default intervals)",
     "share.create": "Share a person with a partner agency, for a period and a purpose",
@@ -76,10 +79,10 @@ _CASEWORK = frozenset({"person.open_own_force", "person.open_with_reason", "pers
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "offender_manager": _CASEWORK | {"risk.record"},
     "supervisor": _CASEWORK | {"share.create", "partner_data.import", "transfers.manage",
-                               "retention.review",
+                               "retention.review", "duplicates.decide",
                                "risk.record", "mappa.record", "visits.backlog"},
     "senior_officer": _CASEWORK | {"share.create", "partner_data.import", "transfers.manage",
-                                   "retention.review",
+                                   "retention.review", "duplicates.decide",
                                    "risk.record", "mappa.record", "visits.backlog",
                                    "visits.policy", "register.import"},
     "national_caseworker": frozenset({"person.open_with_reason", "people.search_all_forces"}),

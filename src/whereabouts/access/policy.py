@@ -23,7 +23,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from whereabouts.register.models import Person, Transfer, TransferState
+from whereabouts.register.models import Event, EventKind, Person, Transfer, TransferState
 
 from . import audit, permissions
 from .models import AuditAction, StaffProfile
@@ -97,8 +97,19 @@ def openable_people(user: User, session: Any) -> QuerySet[Person]:
 
 
 def person_for(user: User, person_id: int, session: Any) -> Person | None:
-    """One person ``user`` may open, or None for both "no such person" and "not permitted"."""
-    return (openable_people(user, session).select_related("force", "offender_manager")
+    """One person ``user`` may open, or None for both "no such person" and "not permitted".
+
+    A record merged into another (a duplicate identity, docs/linkage.md) opens for whoever
+    may open the record it was merged into: its history is now that person's history."""
+    scope = openable_people(user, session)
+    found = scope.select_related("force", "offender_manager").filter(pk=person_id).first()
+    if found is not None or not isinstance(person_id, int):
+        return found
+    survivor = (Event.objects.filter(person_id=person_id, kind=EventKind.MERGED_INTO)
+                .values_list("details__survivor", flat=True).first())
+    if survivor is None or not scope.filter(pk=survivor).exists():
+        return None
+    return (Person.objects.select_related("force", "offender_manager")
             .filter(pk=person_id).first())
 
 
@@ -140,8 +151,20 @@ def searchable_people(user: User, *, every_force: bool = False) -> QuerySet[Pers
     if every_force and may(user, "people.search") and may(user, "person.open_with_reason"):
         return Person.objects.all()
     if may(user, "people.search"):
-        return visible_people(user)
+        scope = visible_people(user)
+        return scope | Person.objects.filter(pk__in=merged_into_scope(scope))
     return Person.objects.none()
+
+
+def merged_into_scope(scope: QuerySet[Person]) -> list[int]:
+    """The records merged into a person of ``scope`` (a search finds them, pointing to the
+    surviving record; opening one is :func:`person_for`). Merges are few: read them all."""
+    merges = dict(Event.objects.filter(kind=EventKind.MERGED_INTO)
+                  .values_list("person_id", "details__survivor"))
+    if not merges:
+        return []
+    kept = set(scope.filter(pk__in=set(merges.values())).values_list("pk", flat=True))
+    return [merged for merged, survivor in merges.items() if survivor in kept]
 
 
 def can_record_events(user: User, person: Person) -> bool:

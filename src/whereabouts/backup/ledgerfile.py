@@ -153,6 +153,11 @@ def _scoped(label: str, force: str | None, users: set[int] | None) -> QuerySet[A
         "linkage.partnerextract": Q(records__leads__person__force_id=force),
         "linkage.partnerrecord": Q(leads__person__force_id=force),
         "linkage.linkagemodel": Q(leads__person__force_id=force),
+        # Duplicate identities: the pairs of two of the force's people (a pair across forces
+        # would point outside the file), and the runs behind them.
+        "linkage.duplicatesuggestion": Q(person_a__force_id=force, person_b__force_id=force),
+        "linkage.duplicaterun": Q(suggestions__person_a__force_id=force,
+                                  suggestions__person_b__force_id=force),
     }
     if label in by_table:
         return qs.filter(by_table[label]).distinct()

@@ -37,6 +37,8 @@ EXPORTED: tuple[str, ...] = (
     "linkage.partnerrecord",
     "linkage.linkagemodel",
     "linkage.lead",
+    "linkage.duplicaterun",
+    "linkage.duplicatesuggestion",
     "access.share",
     "access.erasure",
     "retention.decision",

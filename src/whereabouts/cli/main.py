@@ -93,6 +93,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from whereabouts.demo.partners import stage_partner_extract
 
         stage_partner_extract()
+    from whereabouts.linkage.models import DuplicateRun
+
+    if not DuplicateRun.objects.exists():
+        from whereabouts.demo.duplicates import stage_duplicates
+
+        stage_duplicates()
     print(report.summary())
     if args.build_only:
         return 0
@@ -159,6 +165,38 @@ def cmd_link(args: argparse.Namespace) -> int:
           f"at or above {model.threshold:.0%}, {model.leads_opened} leads opened.")
     if model.notes:
         print(model.notes)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    _setup_django()
+    _migrate()
+    from django.contrib.auth import get_user_model
+
+    from whereabouts.clock import today
+    from whereabouts.linkage.duplicates import find_duplicates
+    from whereabouts.register.errors import InvalidInput
+    from whereabouts.register.recording import NotPermitted
+
+    try:
+        actor = get_user_model().objects.get(username=args.by)
+        run = find_duplicates(actor=actor, today=today(), threshold=args.threshold)
+    except get_user_model().DoesNotExist:
+        print(f"duplicates: --by: no user {args.by!r}", file=sys.stderr)
+        return 1
+    except NotPermitted:
+        print(f"duplicates: --by: {args.by} may not look for duplicate identities "
+              f"(duplicates.decide)", file=sys.stderr)
+        return 1
+    except InvalidInput as exc:
+        print(f"duplicates: {exc}", file=sys.stderr)
+        return 1
+    print(f"Duplicate run {run.pk} (Splink {run.splink_version}, {run.engine}) over "
+          f"{run.people} records in {run.seconds:.1f} s: {run.pairs_scored} pairs at or above "
+          f"{run.threshold:.0%}, {run.suggestions_made} suggested, {run.pairs_skipped} already "
+          f"suggested or decided.")
+    if run.notes:
+        print(run.notes)
     return 0
 
 
@@ -739,6 +777,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="match probability at or above which a lead opens (default 0.9)")
     p.add_argument("--by", help="the user running it, for the record and the audit log")
     p.set_defaults(func=cmd_link)
+
+    p = sub.add_parser("duplicates", help="suggest records of the register that may be one "
+                                          "person (Splink, every force)")
+    p.add_argument("action", choices=["find"])
+    p.add_argument("--threshold", type=float, default=0.9,
+                   help="match probability at or above which a pair is suggested (default 0.9)")
+    p.add_argument("--by", required=True,
+                   help="the user running it (duplicates.decide), for the record and the audit "
+                        "log")
+    p.set_defaults(func=cmd_duplicates)
 
     p = sub.add_parser("frontend", help="fetch the pinned GOV.UK and MoJ frontend packages")
     p.set_defaults(func=cmd_frontend)

@@ -17,6 +17,7 @@ class Compliance(models.TextChoices):
     AWAY = "away", "Away (custody, hospital or abroad)"
     ENDED = "ended", "Requirement ended"
     DECEASED = "deceased", "Deceased"
+    MERGED = "merged", "Merged into another record"
     NOT_SUBJECT = "not_subject", "Not yet subject"
 
 

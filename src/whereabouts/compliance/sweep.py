@@ -68,6 +68,8 @@ def status_and_validity(
     if person_case.case is None:
         if person_case.state == "deceased":
             return StatusValues(Compliance.DECEASED, False, None, "", None, None), FOREVER
+        if person_case.state == "merged":
+            return StatusValues(Compliance.MERGED, False, None, "", None, None), FOREVER
         return StatusValues(Compliance.NOT_SUBJECT, False, None, "", None, None), None
     answer = rules.evaluate(person_case.case)
     return _status_values(person_case, answer), _valid_until(person_case, answer, as_at)

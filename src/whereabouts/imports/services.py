@@ -79,6 +79,10 @@ NOT_IN_EVENTS = {
     EventKind.TRANSFER_OPENED: "an import does not open, accept or cancel transfers",
     EventKind.TRANSFER_ACCEPTED: "an import does not open, accept or cancel transfers",
     EventKind.TRANSFER_CANCELLED: "an import does not open, accept or cancel transfers",
+    EventKind.MERGED_INTO: "a merge of duplicate identities is decided on the register "
+                           "(Duplicates), not imported",
+    EventKind.MERGED_FROM: "a merge of duplicate identities is decided on the register "
+                           "(Duplicates), not imported",
 }
 SEXES = frozenset(Sex.values)
 #: The kinds :func:`check_sequence` has rules for (besides "nothing after a death").

@@ -141,3 +141,71 @@ class Lead(models.Model):
         ordering = ["-match_probability", "id"]
         constraints = [models.UniqueConstraint(fields=["person", "record"],
                                                name="one_lead_per_person_and_record")]
+
+
+class DuplicateRun(models.Model):
+    """One run of ``whereabouts duplicates find``: the register matched against itself."""
+
+    run_at = models.DateTimeField()
+    run_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    engine = models.CharField(max_length=10, default="duckdb")
+    splink_version = models.CharField(max_length=20)
+    settings_json = models.JSONField(help_text="Splink's settings with m, u and the prior")
+    threshold = models.FloatField(help_text="Match probability at or above which a pair is "
+                                            "suggested")
+    people = models.PositiveIntegerField(default=0, help_text="Records compared")
+    pairs_scored = models.PositiveBigIntegerField(default=0)
+    suggestions_made = models.PositiveIntegerField(default=0)
+    pairs_skipped = models.PositiveIntegerField(
+        default=0, help_text="Pairs at or above the threshold already suggested or decided")
+    seconds = models.FloatField(default=0)
+    notes = models.TextField(blank=True, help_text="What training did and did not do")
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+
+class DuplicateStatus(models.TextChoices):
+    OPEN = "open", "To decide"
+    DISTINCT = "distinct", "Marked distinct"
+    MERGED = "merged", "Merged"
+
+
+class DuplicateSuggestion(models.Model):
+    """Two records of the register that may be one person: an unordered pair (the lower id
+    first), suggested once and decided once. A decided pair is never suggested again."""
+
+    run = models.ForeignKey(DuplicateRun, on_delete=models.PROTECT, related_name="suggestions")
+    person_a = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    match_probability = models.FloatField()
+    match_weight = models.FloatField()
+    matched_names = models.CharField(max_length=300, help_text="The two names (or aliases) "
+                                                               "that matched best")
+    explanation = models.JSONField(help_text="Per field: what agreed and what did not")
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices,
+                              default=DuplicateStatus.OPEN)
+    created_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    survivor = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", help_text="The record kept, for a merge")
+    merged_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-match_probability", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"],
+                                    name="one_suggestion_per_pair"),
+            models.CheckConstraint(condition=models.Q(person_a__lt=models.F("person_b")),
+                                   name="suggestion_pair_ordered"),
+        ]
+
+    @property
+    def merged(self) -> Person | None:
+        if self.survivor_id is None:
+            return None
+        return self.person_b if self.survivor_id == self.person_a_id else self.person_a

@@ -28,7 +28,7 @@ ONE_DAY = dt.timedelta(days=1)
 
 #: The event kinds the engine needs; everything else in a ledger is for people, not rules.
 RULE_EVENT_KINDS = frozenset(
-    [*CLOCK_NOTIFICATIONS, *AWAY_PAIRS, *AWAY_ENDS, EventKind.DEATH]
+    [*CLOCK_NOTIFICATIONS, *AWAY_PAIRS, *AWAY_ENDS, EventKind.DEATH, EventKind.MERGED_INTO]
 )
 
 
@@ -47,10 +47,11 @@ class LedgerEvent(NamedTuple):
 
 
 class PersonCase(NamedTuple):
-    """The engine's case, or why there is none (``deceased`` / ``not_subject``)."""
+    """The engine's case, or why there is none (``deceased`` / ``merged`` / ``not_subject``)."""
 
     case: rules.Case | None
-    state: str  # "case", "deceased" or "not_subject"
+    state: str  # "case", "deceased", "merged" or "not_subject"
+    #: The date of death, or of the merge into another record (``merged``).
     death_date: dt.date | None = None
     #: The reason of a custody, hospital or abroad period still open on ``as_at``, if any:
     #: the rules see it as ending on ``as_at``, so deadlines after it are provisional.
@@ -61,6 +62,10 @@ _CLOCK = {str(k): v for k, v in CLOCK_NOTIFICATIONS.items()}
 _STARTS = {str(k): reason for k, (_, reason) in AWAY_PAIRS.items()}
 _ENDS = {str(end): str(start) for end, start in AWAY_ENDS.items()}
 _DEATH = str(EventKind.DEATH)
+#: A record merged into another of the same person: from that date it is no longer a person
+#: on the register in its own right (its duties are the surviving record's), so, as after a
+#: death, there is no case for the rules; the rules engine itself never sees the entry.
+_MERGED = str(EventKind.MERGED_INTO)
 
 
 def _same(value: dt.date) -> dt.date:
@@ -109,6 +114,8 @@ def build_case(
                                              _STARTS[start_kind]))
         elif kind == _DEATH:
             return PersonCase(None, "deceased", conv(when))
+        elif kind == _MERGED:
+            return PersonCase(None, "merged", conv(when))
     open_away = None
     for start_kind, start in open_since.items():
         first = conv(start)

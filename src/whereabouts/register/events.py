@@ -265,6 +265,20 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "ni_number": Field(str),
         "passport_number": Field(str),
     },
+    # A duplicate record merged into the surviving record of the same person (docs/linkage.md,
+    # "Duplicate identities"): an entry on each, naming the other; the reason is the entry's.
+    # ``tasks_closed`` lists the open tasks of the merged record the merge closed.
+    EventKind.MERGED_INTO: {
+        "survivor": Field(int, True, minimum=1, maximum=2**62),
+        "survivor_reference": Field(str, True),
+        "suggestion": Field(int, minimum=1, maximum=2**62),
+        "tasks_closed": Field(str),
+    },
+    EventKind.MERGED_FROM: {
+        "merged": Field(int, True, minimum=1, maximum=2**62),
+        "merged_reference": Field(str, True),
+        "suggestion": Field(int, minimum=1, maximum=2**62),
+    },
     EventKind.VOID: {},
 }
 

@@ -143,6 +143,8 @@ class EventKind(models.TextChoices):
     TRANSFER_ACCEPTED = "transfer.accepted", "Transfer accepted by the receiving force"
     TRANSFER_CANCELLED = "transfer.cancelled", "Transfer cancelled"
     IDENTITY = "identity", "Identity recorded or corrected"
+    MERGED_INTO = "merged.into", "Merged into another record of the same person"
+    MERGED_FROM = "merged.from", "Another record of the same person merged into this one"
     VOID = "void", "Entry withdrawn"
 
 

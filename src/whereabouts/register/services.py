@@ -238,6 +238,11 @@ def event_record(
         raise InvalidInput("person", f"no person has the id {person_id!r}") from None
     when = parse_date(effective_date, "effective_date")
     clean = validate_details(kind, dict(details or {}))
+    merged = merged_into(person.pk)
+    if merged is not None:
+        raise InvalidInput("person", f"{person.reference} was merged into "
+                                     f"{merged['survivor_reference']} on {merged['on']}: "
+                                     f"record on that record")
     if when < person.date_of_birth:
         raise InvalidInput("effective_date", f"{when} is before the date of birth")
     if when > today:
@@ -312,6 +317,26 @@ def event_record(
 
         after_notification(event, person, actor=recorded_by, today=today)
     return event
+
+
+def merged_into(person_id: int) -> dict[str, Any] | None:
+    """The merge of this record into another (``survivor``, ``survivor_reference``, ``on``,
+    ``reason``), or None. A merged record takes no further entry: it is kept, as it was, for
+    its history (docs/linkage.md, "Duplicate identities")."""
+    row = (Event.objects.filter(person_id=person_id, kind=EventKind.MERGED_INTO)
+           .values("details", "effective_date", "reason").first())
+    if row is None:
+        return None
+    return {**row["details"], "on": row["effective_date"], "reason": row["reason"]}
+
+
+def merges_into(person_id: int) -> list[dict[str, Any]]:
+    """The records merged into this one (``merged``, ``merged_reference``, ``on``,
+    ``reason``), oldest first: for the surviving record's page."""
+    return [{**details, "on": on, "reason": reason} for details, on, reason in
+            Event.objects.filter(person_id=person_id, kind=EventKind.MERGED_FROM)
+            .order_by("effective_date", "id").values_list("details", "effective_date",
+                                                          "reason")]
 
 
 def _apply_assignment(person: Person, details: dict[str, Any]) -> None:

@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         items += [("Inbox", reverse("inbox")), ("Transfers", reverse("transfers"))]
     if policy.may(user, "leads.work"):
         items.append(("Leads", reverse("leads")))
+    if policy.may(user, "duplicates.decide"):
+        items.append(("Duplicates", reverse("duplicates")))
     if policy.may(user, "shared.open"):
         items.append(("Shared with us", reverse("shared")))
     if policy.may(user, "figures.view"):

@@ -18,6 +18,7 @@ from django.shortcuts import render
 
 from whereabouts.access import audit, policy
 from whereabouts.access.models import AuditAction
+from whereabouts.register.models import Event, EventKind
 from whereabouts.register.search import MAX_RESULTS, SearchQuery, search_people
 from whereabouts.register.search_keys import compact, name_words
 
@@ -73,6 +74,13 @@ class SearchForm(forms.Form):
                            every_force=bool(data.get("every_force")))
 
 
+def merged_records(person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Of the people shown, those merged into another record: id -> the merge's details
+    (``survivor``, ``survivor_reference``), so that the result points to the survivor."""
+    return dict(Event.objects.filter(person_id__in=person_ids, kind=EventKind.MERGED_INTO)
+                .values_list("person_id", "details"))
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     if not (policy.may(request.user, "people.search")
@@ -92,7 +100,12 @@ def search(request: HttpRequest) -> HttpResponse:
                      what=f"searched for {query.describe()}: {result.total} "
                           f"result{'s' if result.total != 1 else ''}, page {page.number}",
                      listed=shown)
-        context.update(result=result, page=page, openable=set(
-            policy.openable_people(request.user, request.session).filter(pk__in=shown)
-            .values_list("pk", flat=True)))
+        merged = merged_records(shown)
+        survivors = {m["survivor"] for m in merged.values()}
+        found = set(policy.openable_people(request.user, request.session)
+                    .filter(pk__in=[*shown, *survivors]).values_list("pk", flat=True))
+        # A merged record opens for whoever may open its survivor (policy.person_for).
+        openable = ({pid for pid in shown if pid in found}
+                    | {pid for pid, m in merged.items() if m["survivor"] in found})
+        context.update(result=result, page=page, openable=openable, merged=merged)
     return render(request, "web/search.html", context)

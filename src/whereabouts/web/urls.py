@@ -3,6 +3,7 @@ from django.urls import include, path
 from . import (
     access_views,
     audit_views,
+    duplicates_views,
     exchange_views,
     figures_views,
     linkage_views,
@@ -57,6 +58,8 @@ urlpatterns = [
     path("leads/<int:lead_id>/", linkage_views.lead_detail, name="lead"),
     path("leads/runs/", linkage_views.run_list, name="linkage-runs"),
     path("leads/runs/<int:model_id>/bands/", linkage_views.run_bands, name="linkage-bands"),
+    path("duplicates/", duplicates_views.duplicate_list, name="duplicates"),
+    path("duplicates/<int:suggestion_id>/", duplicates_views.duplicate_pair, name="duplicate"),
     path("audit/person/", audit_views.audit_person, name="audit-person"),
     path("audit/user/", audit_views.audit_user, name="audit-user"),
     path("reviews/", retention_views.review_queue, name="review-queue"),

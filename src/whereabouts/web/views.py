@@ -41,6 +41,7 @@ from whereabouts.register import recording, transfers
 from whereabouts.register.errors import InvalidInput
 from whereabouts.register.models import Event, EventKind, Force, Person, Transfer, TransferState
 from whereabouts.register.selectors import live_events, travel_notices
+from whereabouts.register.services import merged_into, merges_into
 from whereabouts.risk.models import MappaAction
 from whereabouts.risk.selectors import person_arms, person_meetings, person_orders
 from whereabouts.visits.selectors import overdue_by_officer, person_decisions, person_next_visit
@@ -81,7 +82,9 @@ def people(request: HttpRequest) -> HttpResponse:
     if not policy.may(request.user, "people.caseload"):
         raise Http404
     as_at = today()
-    visible = policy.visible_people(request.user)
+    # A record merged into another (a duplicate identity) is no longer a case of its own.
+    visible = policy.visible_people(request.user).exclude(
+        pk__in=Event.objects.filter(kind=EventKind.MERGED_INTO).values("person_id"))
     supervising = policy.has_role(request.user, Role.SUPERVISOR, Role.SENIOR_OFFICER)
     officer = request.GET.get("officer", "")[:150]
     everyone = request.GET.get("all") == "1"
@@ -177,6 +180,8 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "may_share": recording_allowed and policy.may(request.user, "share.create"),
         "transfer": Transfer.objects.select_related("from_force", "to_force").filter(
             person=person, state=TransferState.PENDING).first(),
+        "merged_into": merged_into(person.pk),
+        "merged_from": merges_into(person.pk),
     }
     return render(request, "web/person.html", context)
 

@@ -154,3 +154,9 @@ def govuk_chart(chart: Any) -> SafeString:
     return format_html('<figure class="govuk-!-margin-0 govuk-!-margin-bottom-6" '
                        'id="{}-figure">{}<figcaption class="govuk-body-s">{}</figcaption>{}'
                        "</figure>", chart.ident, svg, chart.description, details)
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping[key]``, or None: for per-row extras kept in a dict by id."""
+    return mapping.get(key) if mapping else None
