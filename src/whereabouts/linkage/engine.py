@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable
@@ -261,13 +262,15 @@ def spark_session(cores: int = 2, memory: str = "2g", partitions: int | None = N
 def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
         threshold: float = 0.9, seed: int = 7, spark: Any = None,
         u_pairs: float = 2e6, trained: dict[str, Any] | None = None,
-        min_pairs_to_train: float = 1e6) -> Result:
+        min_pairs_to_train: float = 1e6, memory_limit: str = "") -> Result:
     """Train on the two tables (no labels) and return the pairs at or above ``threshold``.
 
     ``trained``: a model already trained (its saved settings), to score with and not train:
     one model for many extracts, or the same model on the other engine. With fewer than
     ``min_pairs_to_train`` possible pairs, random pairs and EM would learn from a handful of
-    examples: only the prior is estimated and the starting m and u values stand."""
+    examples: only the prior is estimated and the starting m and u values stand.
+    ``memory_limit``: DuckDB's (default :data:`DUCKDB_MEMORY_LIMIT`); beyond it DuckDB
+    spills to a temporary directory, removed after the run."""
     from splink import Linker
 
     if engine not in ENGINES:
@@ -275,9 +278,8 @@ def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
     started = time.perf_counter()
     logging.getLogger("splink").setLevel(logging.ERROR)
     if engine == "duckdb":
-        from splink import DuckDBAPI
-
-        db_api: Any = DuckDBAPI()
+        spill = tempfile.TemporaryDirectory(prefix="whereabouts-link-")
+        db_api: Any = _duckdb_api(spill.name, memory_limit or DUCKDB_MEMORY_LIMIT)
         dialect = "duckdb"
     else:
         from splink import SparkAPI
@@ -304,6 +306,9 @@ def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
     t = time.perf_counter()
     pairs = _fetch(predictions)
     timings["fetch"] = time.perf_counter() - t
+    if engine == "duckdb":
+        db_api._con.close()
+        spill.cleanup()
     return Result(pairs=pairs, settings=linker.misc.save_model_to_json(overwrite=True),
                   notes=notes, pairs_scored=len(pairs), seconds=time.perf_counter() - started,
                   timings=timings)
@@ -323,6 +328,21 @@ def for_dialect(trained: dict[str, Any], dialect: str) -> dict[str, Any]:
             if label in ours and label != "else":
                 level["sql_condition"] = _sql(ours[label], dialect)
     return model
+
+
+#: DuckDB's memory limit for a run (its own default is 80% of the machine's memory, and the
+#: machine has other work and no swap); past it, joins and sorts spill to disk.
+DUCKDB_MEMORY_LIMIT = "4GB"
+
+
+def _duckdb_api(spill: str, memory_limit: str) -> Any:
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect(config={"memory_limit": memory_limit,
+                                        "temp_directory": spill,
+                                        "preserve_insertion_order": False})
+    return DuckDBAPI(connection=connection)
 
 
 def _fetch(predictions: Any) -> list[dict[str, Any]]:
