@@ -295,7 +295,10 @@ def run(register: pa.Table, partner: pa.Table, *, engine: str = "duckdb",
     linker = Linker([left, right], model, log_level=None)
     notes: list[str] = []
     timings: dict[str, float] = {"setup": time.perf_counter() - started}
-    if trained is None:
+    if trained is None and len(partner) > 2 * TRAIN_ROWS:
+        linker = _train_on_sample(db_api, (left, right), partner, seed=seed, u_pairs=u_pairs,
+                                  notes=notes, timings=timings, names=names)
+    elif trained is None:
         small = len(register) * len(partner) < min_pairs_to_train
         _train(linker, seed=seed, u_pairs=u_pairs, big=len(partner) >= 200_000, notes=notes,
                prior_only=small, timings=timings, sides=names)
@@ -371,6 +374,49 @@ def _em_rule(rule: str, sides: tuple[str, str] | None) -> str:
     return f"({rule}) AND l.source_dataset = '{first}' AND r.source_dataset = '{second}'"
 
 
+#: A partner side of more than twice this many rows is trained on a random sample of this
+#: many rows (u and m; the prior is still the whole extract's), then scored whole.
+TRAIN_ROWS = 1_000_000
+
+
+def _train_on_sample(db_api: Any, sides: tuple[Any, Any], partner: pa.Table, *,
+                     seed: int, u_pairs: float, notes: list[str], timings: dict[str, float],
+                     names: tuple[str, str]) -> Any:
+    """Train u and m on the register against a random sample of ``TRAIN_ROWS`` of the
+    partner's rows, then estimate the prior on the whole extract; the linker to score the
+    whole extract with (EM, the slow part, no longer grows with the extract)."""
+    import random
+
+    from splink import Linker
+
+    left, right = sides
+    t = time.perf_counter()
+    rows = sorted(random.Random(seed).sample(range(len(partner)), TRAIN_ROWS))
+    sample_name = names[1].replace("partner_", "sample_")
+    sample = db_api.register(partner.take(rows), dataset_display_name=sample_name)
+    trainer = Linker([left, sample], settings(db_api.sql_dialect.sql_dialect_str),
+                     log_level=None)
+    timings["sample"] = time.perf_counter() - t
+    _train(trainer, seed=seed, u_pairs=u_pairs, big=True, notes=notes, prior_only=False,
+           timings=timings, sides=(names[0], sample_name))
+    notes.append(f"u and m learnt from a random sample of {TRAIN_ROWS:,} of the extract's "
+                 f"{len(partner):,} rows; the prior from the whole extract")
+    model = trainer.misc.save_model_to_json(overwrite=True)
+    linker = Linker([left, right], model, log_level=None)
+    t = time.perf_counter()
+    _prior(linker, notes)
+    timings["prior"] = time.perf_counter() - t
+    return linker
+
+
+def _prior(linker: Any, notes: list[str]) -> None:
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            DETERMINISTIC_RULES, recall=0.7)
+    except Exception as exc:  # too few certain pairs (a tiny extract): keep the default
+        notes.append(f"prior left at its default: {exc}")
+
+
 def _train(linker: Any, *, seed: int, u_pairs: float, big: bool, notes: list[str],
            prior_only: bool, timings: dict[str, float] | None = None,
            sides: tuple[str, str] | None = None) -> None:
@@ -381,11 +427,7 @@ def _train(linker: Any, *, seed: int, u_pairs: float, big: bool, notes: list[str
     ``EM_PAIRS`` of each rule's pairs."""
     timings = {} if timings is None else timings
     t = time.perf_counter()
-    try:
-        linker.training.estimate_probability_two_random_records_match(
-            DETERMINISTIC_RULES, recall=0.7)
-    except Exception as exc:  # too few certain pairs (a tiny extract): keep the default
-        notes.append(f"prior left at its default: {exc}")
+    _prior(linker, notes)
     timings["prior"] = time.perf_counter() - t
     if prior_only:
         notes.append("too few possible pairs to learn m and u from: the starting values stand")
