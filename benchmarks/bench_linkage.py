@@ -9,6 +9,11 @@ most with an earlier address) and a partner extract of the given size: ``--linke
 nicknames, swapped dates, changed and double-barrelled surnames, moves, NI numbers dropped),
 the rest unrelated people. The model is trained without labels and scored at the operating
 threshold; a pair counts once per (person, record). No database: the engine alone.
+
+The data are made once per size and kept as parquet under ``--cache`` (made again only if
+missing; the time to make them is printed, not counted). The link runs in a child process
+reading them, so its peak memory is the link's (and the tables'), not the generator's; the
+load average is read at its start and end.
 """
 
 from __future__ import annotations
