@@ -359,7 +359,9 @@ def _fetch(predictions: Any) -> list[dict[str, Any]]:
             if (bare := c.unquote().name) in ("unique_id_l", "unique_id_r", "match_weight",
                                               "match_probability")
             or bare.startswith(("gamma_", "mw_"))]
-    return predictions.query_sql(f"SELECT {', '.join(keep)} FROM {{this}}").as_record_list()
+    return predictions.query_sql(  # in a fixed order: DuckDB keeps no insertion order here
+        f"SELECT {', '.join(keep)} FROM {{this}} ORDER BY unique_id_l, unique_id_r"
+    ).as_record_list()
 
 
 def _em_rule(rule: str, sides: tuple[str, str] | None) -> str:
