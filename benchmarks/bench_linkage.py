@@ -9,17 +9,29 @@ most with an earlier address) and a partner extract of the given size: ``--linke
 nicknames, swapped dates, changed and double-barrelled surnames, moves, NI numbers dropped),
 the rest unrelated people. The model is trained without labels and scored at the operating
 threshold; a pair counts once per (person, record). No database: the engine alone.
+
+The data are made once per size and kept as parquet under ``--cache`` (made again only if
+missing; the time to make them is printed, not counted). The link runs in a child process
+reading them, so its peak memory is the link's (and the tables'), not the generator's; the
+load average is read at its start and end.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import random
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -68,7 +80,8 @@ def make_register(rng: random.Random, n: int) -> tuple[engine.Side, list[synthet
 
 
 def make_extract(rng: random.Random, sources: list[synthetic.Source], size: int,
-                 linked: float) -> tuple[engine.Side, set[tuple[int, int]]]:
+                 linked: float) -> tuple[pa.Table, set[tuple[int, int]]]:
+    """The linked records one at a time (``synthetic.derive``), the unrelated in bulk."""
     side = engine.Side("p")
     truth = set()
     until = dt.date(2024, 6, 1)
@@ -77,7 +90,6 @@ def make_extract(rng: random.Random, sources: list[synthetic.Source], size: int,
         else [rng.choice(sources) for _ in range(n_linked)]
     rows = [synthetic.derive(rng, s, "", since=until - dt.timedelta(days=700), until=until,
                              moved=rng.random() < 0.6) for s in picked]
-    rows += [synthetic.unrelated(rng, "", until) for _ in range(size - len(rows))]
     for rid, row in enumerate(rows):
         names = [row.surname] + ([row.previous] if row.previous else [])
         for n_, sur in enumerate(names):
@@ -88,7 +100,56 @@ def make_extract(rng: random.Random, sources: list[synthetic.Source], size: int,
                      address=normalise.address_line(row.address))
         if row.person_id is not None:
             truth.add((row.person_id, rid))
-    return side, truth
+    rest = unrelated_table(rng.randrange(2**32), len(rows), size - len(rows))
+    return pa.concat_tables([side.table(), rest]), truth
+
+
+def unrelated_table(seed: int, first_id: int, n: int) -> pa.Table:
+    """``n`` unrelated partner records as ``synthetic.unrelated`` makes them (a name from
+    the same lists, a date of birth, a new address, no NI number), drawn in bulk: a Python
+    row at a time took most of an hour at 10,000,000."""
+    import numpy as np
+
+    gen = np.random.default_rng(seed)
+
+    def pick(values: list[str | None]) -> pa.Array:
+        return pa.array(values, pa.string()).take(pa.array(gen.integers(0, len(values), n)))
+
+    surnames = [normalise.name(s) for s in synthetic.SURNAMES]
+    forenames = [normalise.first_name(f) for f in synthetic.FORENAMES]
+    sur = gen.integers(0, len(surnames), n)
+    fore = gen.integers(0, len(forenames), n)
+    days = [(dt.date(1940, 1, 1) + dt.timedelta(days=d)).isoformat() for d in range(22000)]
+    dob = gen.integers(0, len(days), n)
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    codes = [f"{d} {k}{a}{b}" for d in synthetic.DISTRICTS for k in range(1, 10)
+             for a in letters for b in letters]
+    code = gen.integers(0, len(codes), n)
+    lines = [normalise.address_line(f"{num} {street}") for num in range(1, 200)
+             for street in synthetic.STREETS]
+    postcode = pa.array(codes, pa.string()).take(pa.array(code))
+    ids = pa.array(np.arange(first_id, first_id + n)).cast(pa.string())
+
+    def by(values: list[str | None], index: object) -> pa.Array:
+        return pa.array(values, pa.string()).take(pa.array(index))
+
+    dobs = by(days, dob)
+    columns = {
+        "unique_id": pc.binary_join_element_wise("p:", ids, ":0", ""),
+        "forename": by(forenames, fore),
+        "forename_root": by([engine.forename_root(f) for f in forenames], fore),
+        "surname": by(surnames, sur),
+        "surname_sx": by([engine.sound(s) for s in surnames], sur),
+        "dob": dobs, "yob": pc.utf8_slice_codeunits(dobs, 0, 4),
+        "decade": pc.utf8_slice_codeunits(dobs, 0, 3),
+        "ni": pa.nulls(n, pa.string()),
+        "postcode": postcode,
+        "district": by([normalise.district(c) for c in codes], code),
+        "postcodes": pa.ListArray.from_arrays(pa.array(np.arange(n + 1, dtype=np.int32)),
+                                              postcode),
+        "address": pick(lines),
+    }
+    return pa.table(columns, schema=engine.SCHEMA)
 
 
 def score(found: set[tuple[int, int]], truth: set[tuple[int, int]]) -> tuple[float, ...]:
@@ -108,24 +169,67 @@ def found_pairs(result: engine.Result) -> set[tuple[int, int]]:
     return out
 
 
-def synthetic_run(size: int, register: int, linked: float, threshold: float,
-                  engine_name: str, u_pairs: float) -> None:
+def make_data(size: int, register: int, linked: float, cache: Path) -> float:
+    """Write the register, the extract and the truth to ``cache`` (parquet), unless there;
+    the seconds it took (0 if it was there)."""
+    where = cache / f"{size}-{register}-{linked}"
+    if (where / "truth.parquet").exists():
+        return 0.0
+    where.mkdir(parents=True, exist_ok=True)
     rng = random.Random(size)
     t = time.perf_counter()
     reg, sources = make_register(rng, register)
     extract, truth = make_extract(rng, sources, size, linked)
-    made = time.perf_counter() - t
+    pq.write_table(reg.table(), where / "register.parquet")
+    pq.write_table(extract, where / "extract.parquet")
+    people, records = zip(*sorted(truth), strict=True) if truth else ((), ())
+    pq.write_table(pa.table({"person": pa.array(people, pa.int64()),
+                             "record": pa.array(records, pa.int64())}),
+                   where / "truth.parquet")
+    return time.perf_counter() - t
+
+
+def link_only(where: Path, threshold: float, engine_name: str, u_pairs: float) -> None:
+    """In a process of its own (so that peak memory is the link's, not the generator's):
+    read the data, link, score; one line of JSON."""
+    reg = pq.read_table(where / "register.parquet")
+    extract = pq.read_table(where / "extract.parquet")
+    truth_table = pq.read_table(where / "truth.parquet").to_pydict()
+    truth = set(zip(truth_table["person"], truth_table["record"], strict=True))
+    load = os.getloadavg()[0]
     t = time.perf_counter()
-    result = engine.run(reg.table(), extract.table(), engine=engine_name, threshold=threshold,
+    result = engine.run(reg, extract, engine=engine_name, threshold=threshold,
                         u_pairs=u_pairs)
     seconds = time.perf_counter() - t
     p, r, f1 = score(found_pairs(result), truth)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"| {size:,} | {register:,} ({len(reg):,} name rows) | {len(truth):,} | "
-          f"{threshold} | {p:.4f} | {r:.4f} | {f1:.4f} | {seconds:.1f} s | {peak:,.0f} MiB | "
-          f"{made:.1f} s |", flush=True)
-    if result.notes:
-        print("  notes:", "; ".join(result.notes))
+    print(json.dumps({
+        "rows": len(reg), "records": len(extract), "true": len(truth), "precision": p,
+        "recall": r, "f1": f1, "seconds": seconds,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load": [load, os.getloadavg()[0]], "timings": result.timings,
+        "notes": result.notes}), flush=True)
+
+
+def synthetic_run(size: int, register: int, linked: float, threshold: float,
+                  engine_name: str, u_pairs: float, cache: Path) -> None:
+    made = make_data(size, register, linked, cache)
+    where = cache / f"{size}-{register}-{linked}"
+    out = subprocess.run(
+        [sys.executable, __file__, "--link-only", str(where), "--threshold", str(threshold),
+         "--engine", engine_name, "--u-pairs", str(u_pairs)],
+        check=False, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"the link failed:\n{out.stderr}")
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    made_text = f"{made:.1f} s" if made else "(cached)"
+    print(f"| {size:,} | {register:,} ({got['rows']:,} name rows) | {got['true']:,} | "
+          f"{threshold} | {got['precision']:.4f} | {got['recall']:.4f} | {got['f1']:.4f} | "
+          f"{got['seconds']:.1f} s | {got['peak_mib']:,.0f} MiB | "
+          f"{got['load'][0]:.1f}–{got['load'][1]:.1f} | {made_text} |", flush=True)
+    if got["timings"]:
+        print("  phases:", ", ".join(f"{k} {v:.1f} s" for k, v in got["timings"].items()))
+    if got["notes"]:
+        print("  notes:", "; ".join(got["notes"]))
 
 
 def febrl(threshold: float) -> None:
@@ -224,18 +328,24 @@ def main() -> int:
     parser.add_argument("--u-pairs", type=float, default=2e6,
                         help="random pairs for u (default 2e6, as whereabouts link)")
     parser.add_argument("--febrl", action="store_true")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/whereabouts-bench-linkage"),
+                        help="where the generated data are kept between runs")
+    parser.add_argument("--link-only", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.link_only:
+        link_only(args.link_only, args.threshold, args.engine, args.u_pairs)
+        return 0
     if args.febrl:
         print("| data | method | threshold | precision | recall | F1 | time |")
         print("|---|---|---|---:|---:|---:|---:|")
         febrl(args.threshold)
         return 0
     print("| partner records | register | true pairs | threshold | precision | recall | F1 | "
-          "link time | peak memory | data made in |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "link time | peak memory | load average | data made in |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for size in args.sizes:
         synthetic_run(size, args.register, args.linked, args.threshold, args.engine,
-                      args.u_pairs)
+                      args.u_pairs, args.cache)
     return 0
 
 

@@ -55,7 +55,10 @@ def extract_only(tmp_path: Path) -> PartnerExtract:
                           mapping={**MAPPING, "date_format": "%d/%m/%Y"})
 
 
-def build(make_person: Any, supervisor: Any, tmp_path: Path, *, filler: int = 12) -> Scenario:
+def build(make_person: Any, supervisor: Any, tmp_path: Path, *, filler: int = 12,
+          namesake: bool = False) -> Scenario:
+    """``namesake``: add H5, a Dean Walshe born the same year on another day, elsewhere, with
+    no NI number: a pair scored below the threshold but above a half (a candidate)."""
     rng = random.Random(5)
     smith = make_person(family_name="Smith", given_names="Robert James", dob="1980-05-01",
                         ni_number="QQ123456A")
@@ -81,6 +84,9 @@ def build(make_person: Any, supervisor: Any, tmp_path: Path, *, filler: int = 12
          "01/01/2021"],
         ["H4", "Lonely", "Nobody", "", "not a date", "", "", "", ""],
     ]
+    if namesake:
+        rows.append(["H5", "Walshe", "Dean", "", "02/07/1969", "", "5 Elm Road", "B20 1XY",
+                     "01/03/2024"])
     for i in range(filler):
         fore, sur = rng.choice(FORENAMES), rng.choice(SURNAMES)
         dob = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(18000))

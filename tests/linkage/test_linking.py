@@ -24,7 +24,7 @@ def supervisor(make_user: Any) -> Any:
 
 @pytest.fixture
 def built(make_person: Any, supervisor: Any, tmp_path: Path) -> scenario.Scenario:
-    return scenario.build(make_person, supervisor, tmp_path)
+    return scenario.build(make_person, supervisor, tmp_path, namesake=True)
 
 
 @pytest.fixture
@@ -43,8 +43,15 @@ def test_linking_opens_the_right_leads_routed_and_explained(built: Any, officer:
     model = linking.run_linkage(extract_id=built.extract.pk, actor=None, today=TODAY)
     leads = {lead.person_id: lead for lead in Lead.objects.exclude(status="candidate")
              .select_related("record")}
-    candidates = Lead.objects.filter(status="candidate")  # kept for the review of score bands
-    assert all(0.5 <= c.match_probability < 0.9 and c.routed_to is None for c in candidates)
+    # Kept for the review of score bands: the namesake (same name and year of birth, no NI
+    # number, elsewhere) scores between a half and the threshold, and nobody is routed.
+    candidates = {(c.person_id, c.record.source_id): c for c in
+                  Lead.objects.filter(status="candidate").select_related("record")}
+    namesake = candidates.get((built.known.pk, "H5"))
+    assert namesake is not None, f"no candidate kept for the namesake: {candidates}"
+    assert 0.5 <= namesake.match_probability < 0.9 and namesake.routed_to is None
+    assert all(0.5 <= c.match_probability < 0.9 and c.routed_to is None
+               for c in candidates.values())
     assert set(leads) == {built.missing.pk, built.moved.pk, built.known.pk}
     smith, price, walsh = (leads[p.pk] for p in (built.missing, built.moved, built.known))
     assert (smith.kind, smith.routed_to, smith.record.source_id) == ("missing", officer, "H1")
