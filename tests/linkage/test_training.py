@@ -72,3 +72,19 @@ def test_a_big_extract_is_trained_on_a_sample_and_says_so(monkeypatch) -> None:
     assert "sample" in result.timings
     assert set(result.pairs[0]) >= {"unique_id_l", "unique_id_r", "match_weight",
                                     "match_probability", "gamma_surname", "mw_surname"}
+
+
+def test_an_em_pass_that_fails_leaves_the_model_as_it_was(monkeypatch) -> None:
+    """A rule that pairs nothing makes Splink's EM raise after it has taken the comparisons
+    the rule uses out of the linker's model; the run must still score every comparison."""
+    monkeypatch.setattr(engine, "EM_RULES", ["l.surname = r.surname AND l.surname = 'NOBODY'",
+                                             *engine.EM_RULES[1:]])
+    register, partner = sides()
+    result = engine.run(register.table(), partner.table(), min_pairs_to_train=1e6)
+    assert any(note.startswith("EM on l.surname = r.surname AND l.surname = 'NOBODY' skipped")
+               for note in result.notes), result.notes
+    assert result.pairs
+    for name in engine.LEVELS:
+        assert all(f"gamma_{name}" in pair for pair in result.pairs), name
+    assert {c["output_column_name"] for c in result.settings["comparisons"]} == set(
+        engine.LEVELS)

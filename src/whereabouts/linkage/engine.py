@@ -422,6 +422,23 @@ def _prior(linker: Any, notes: list[str]) -> None:
         notes.append(f"prior left at its default: {exc}")
 
 
+def _em(linker: Any, rule: str, **kwargs: Any) -> None:
+    """One EM pass; if it raises, the linker's model is put back as it was before.
+
+    Splink 5's EM session takes the comparisons its blocking rule uses out of the linker's
+    own model (and sets the model's prior to the blocked one), and puts the trained model
+    back only when the pass ends. A pass that raised (a rule with no pairs; an m value
+    underflowing below 1e-300 on a small extract) left the linker without those
+    comparisons: its predictions had no level for the names, and keeping the leads failed
+    (``KeyError: 'gamma_surname'``, in about one demo build in six)."""
+    saved = linker._settings_obj.core_model_settings.copy()
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(rule, **kwargs)
+    except Exception:
+        linker._settings_obj.core_model_settings = saved
+        raise
+
+
 def _train(linker: Any, *, seed: int, u_pairs: float, big: bool, notes: list[str],
            prior_only: bool, timings: dict[str, float] | None = None,
            sides: tuple[str, str] | None = None) -> None:
@@ -444,8 +461,7 @@ def _train(linker: Any, *, seed: int, u_pairs: float, big: bool, notes: list[str
     for n, rule in enumerate(EM_RULES):
         t = time.perf_counter()
         try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                _em_rule(rule, sides), estimate_without_term_frequencies=True,
+            _em(linker, _em_rule(rule, sides), estimate_without_term_frequencies=True,
                 max_pairs=EM_PAIRS if big else None, record_sample_proportion=0.05)
         except Exception as exc:  # no pairs to learn from: the starting m values stand
             notes.append(f"EM on {rule} skipped: {exc}")
