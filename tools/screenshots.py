@@ -97,6 +97,18 @@ def shoot(base: str, env: dict[str, str]) -> list[Path]:
         page.get_by_role("button", name="Sign out", exact=True).click()
 
         sign_in("om.demo")
+        page.goto(f"{base}/leads/")
+        page.locator("table a.govuk-link").first.click()
+        save("lead.png")
+        page.get_by_role("button", name="Sign out", exact=True).click()
+
+        sign_in("supervisor.demo")
+        page.goto(f"{base}/duplicates/")
+        page.locator("table a.govuk-link").first.click()
+        save("duplicate.png")
+        page.get_by_role("button", name="Sign out", exact=True).click()
+
+        sign_in("om.demo")
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(f"{base}/people/")
         page.locator("table a.govuk-link").first.click()
