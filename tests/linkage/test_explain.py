@@ -41,6 +41,23 @@ def test_each_level_reads_as_a_sentence(field: str, level: str, text: str) -> No
     assert sentence(field, level, OURS, THEIRS) == text
 
 
+@pytest.mark.parametrize(("level", "text"), [
+    pytest.param("else", "postcodes differ, current and earlier (DY1 1AA / WS2 8AA)",
+                 id="between two records a different postcode does not say never notified"),
+    pytest.param("history", "postcode is one of the other record's addresses, current or "
+                 "earlier (WS2 8AA)", id="between two records an earlier postcode says so"),
+    pytest.param("exact", "postcode of the current addresses agrees (WS2 8AA)",
+                 id="between two records an agreeing postcode is the current addresses'"),
+    pytest.param("district", "postcode district agrees (DY1 1AA / WS2 8AA)",
+                 id="between two records the district reads as for a partner"),
+])
+def test_between_two_records_of_the_register_the_postcode_reads_as_such(level: str,
+                                                                        text: str) -> None:
+    assert sentence("postcode", level, OURS, THEIRS, records=True) == text
+    assert sentence("dob", "exact", OURS, THEIRS, records=True) == sentence(
+        "dob", "exact", OURS, THEIRS)
+
+
 def test_every_level_of_the_model_has_words() -> None:
     for field, levels in LEVELS.items():
         for level in levels:

@@ -121,7 +121,7 @@ def _keep(result: engine.Result, values: Mapping[str, tuple[int, explain.Values]
             match_weight=float(pair["match_weight"]),
             matched_names=f"{left.forename} {left.surname} / {right.forename} "
                           f"{right.surname}"[:300],
-            explanation=explain.explain(pair, left, right), created_at=now))
+            explanation=explain.explain(pair, left, right, records=True), created_at=now))
     DuplicateSuggestion.objects.bulk_create(made, batch_size=2000)
     run.suggestions_made = len(made)
     run.pairs_skipped = len(best) - len(made)

@@ -31,8 +31,23 @@ def _d(value: dt.date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def sentence(field: str, level: str, ours: Values, theirs: Values) -> str:
-    """One comparison's level in words; ``ours`` is the register, ``theirs`` the partner."""
+#: The postcode's words for two records of the register (a duplicate identity), where
+#: neither side is "their notified address" against a partner's record.
+_BETWEEN_RECORDS = {
+    "exact": "postcode of the current addresses agrees ({theirs})",
+    "history": "postcode is one of the other record's addresses, current or earlier "
+               "({theirs})",
+    "else": "postcodes differ, current and earlier ({pair})",
+}
+
+
+def sentence(field: str, level: str, ours: Values, theirs: Values, *,
+             records: bool = False) -> str:
+    """One comparison's level in words; ``ours`` is the register, ``theirs`` the partner
+    (with ``records``, both are records of the register: a duplicate identity)."""
+    if records and field == "postcode" and level in _BETWEEN_RECORDS:
+        return _BETWEEN_RECORDS[level].format(
+            theirs=theirs.postcode, pair=f"{ours.postcode or 'none'} / {theirs.postcode}")
     pair = {
         "surname": f"{ours.surname} / {theirs.surname}",
         "forename": f"{ours.forename} / {theirs.forename}",
@@ -84,15 +99,17 @@ def level_label(field: str, gamma: int) -> str:
     return labels[len(labels) - 1 - gamma]
 
 
-def explain(pair: dict[str, Any], ours: Values, theirs: Values) -> list[dict[str, Any]]:
+def explain(pair: dict[str, Any], ours: Values, theirs: Values, *,
+            records: bool = False) -> list[dict[str, Any]]:
     """Items in the order of the model: field, level, sentence, weight (Splink's match weight:
-    above 0 for the match, below against, 0 for a field missing on one side)."""
+    above 0 for the match, below against, 0 for a field missing on one side). ``records``:
+    both sides are records of the register (see :func:`sentence`)."""
     items = []
     for field in LEVELS:
         level = level_label(field, int(pair[f"gamma_{field}"]))
         weight = 0.0 if level == "null" else round(float(pair.get(f"mw_{field}") or 0.0), 2)
         items.append({"field": field, "level": level, "weight": weight,
-                      "text": sentence(field, level, ours, theirs)})
+                      "text": sentence(field, level, ours, theirs, records=records)})
     return items
 
 
