@@ -213,10 +213,17 @@ def leads_for_owner(user: AbstractBaseUser, as_at: dt.date, *, days: int = 90) -
     """Sightings and leads from other forces in the last ``days``, on open episodes that
     ``user`` owns (the last owner assigned, else the person's offender manager)."""
     since = as_at - dt.timedelta(days=days)
-    rows = list(Event.objects.filter(
-        kind=EventKind.MISSING_ACTION, person__in=policy.visible_people(user),
-        recorded_at__date__gte=since, details__has_key="from_force",
-    ).select_related("person__offender_manager", "recorded_by").order_by("-effective_date", "-id"))
+    # The recent entries from other forces first (few, from the kind's index), then those on
+    # people the user may see: asked the other way round, the database walked every entry
+    # of every person of the force.
+    recent = dict(Event.objects.filter(
+        kind=EventKind.MISSING_ACTION, recorded_at__date__gte=since,
+        details__has_key="from_force").values_list("pk", "person_id"))
+    visible = set(policy.visible_people(user).filter(pk__in=set(recent.values()))
+                  .values_list("pk", flat=True))
+    rows = list(Event.objects.filter(pk__in=[pk for pk, pid in recent.items() if pid in visible])
+                .select_related("person__offender_manager", "recorded_by")
+                .order_by("-effective_date", "-id"))
     if not rows:
         return []
     owners = episode_owners([e.person for e in rows])
